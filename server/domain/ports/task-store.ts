@@ -1,0 +1,67 @@
+import type { Task, TaskListQuery } from "../../../shared/task.js";
+import type { TaskEvent, TaskEventInput } from "../../../shared/task-event.js";
+
+/** What is needed to create a task; the store fills in id, status and times. */
+export type NewTask = Pick<
+  Task,
+  | "kind"
+  | "ticketKey"
+  | "repo"
+  | "baseBranch"
+  | "branch"
+  | "prompt"
+  | "instructions"
+  | "createdBy"
+  | "ticketSnapshot"
+>;
+
+/** Fields a use case may change on a task. */
+export type TaskPatch = Partial<
+  Omit<Task, "id" | "kind" | "ticketKey" | "repo" | "createdBy" | "createdAt">
+>;
+
+/** The result of creating a fix task: the existing active one comes back instead of a duplicate. */
+export interface CreateTaskResult {
+  task: Task;
+  created: boolean;
+}
+
+/** One page of tasks, newest first. */
+export interface TaskPage {
+  tasks: Task[];
+  nextCursor: string | null;
+}
+
+/**
+ * Durable storage of tasks and their event logs. Implementations must enforce "at most
+ * one queued or running task per ticket" in the database itself.
+ */
+export interface TaskStore {
+  /**
+   * Creates a queued task. For a ticket that already has a queued or running task,
+   * returns that task with `created: false`.
+   */
+  create(task: NewTask): Promise<CreateTaskResult>;
+  get(id: string): Promise<Task | null>;
+  /** Applies the patch and returns the updated task; throws not_found for an unknown id. */
+  update(id: string, patch: TaskPatch): Promise<Task>;
+  /**
+   * Moves a task from one of `from` statuses to the patch's values atomically; returns
+   * null when the task was not in one of them (someone else got there first).
+   */
+  transition(id: string, from: Task["status"][], patch: TaskPatch): Promise<Task | null>;
+  /** Adds token usage to the task's running totals. */
+  addUsage(id: string, usage: Task["usage"]): Promise<void>;
+  /** Newest first, filtered, with an opaque cursor. */
+  list(query: TaskListQuery): Promise<TaskPage>;
+  /** The queued or running task of each of these tickets. */
+  findActive(ticketKeys: string[]): Promise<Map<string, Task>>;
+  /** Tasks in one of these statuses, oldest first (the worker's queue, recovery). */
+  listByStatus(statuses: Task["status"][]): Promise<Task[]>;
+  /** Appends an event with the next sequence number of the task and returns it as stored. */
+  appendEvent(taskId: string, event: TaskEventInput): Promise<TaskEvent>;
+  /** Events with a sequence number greater than `afterSeq`, in order. */
+  listEvents(taskId: string, afterSeq?: number): Promise<TaskEvent[]>;
+  /** Closes the underlying connection. */
+  close(): Promise<void>;
+}
