@@ -17,6 +17,8 @@ export const AuthConfigResponseSchema = z.object({
 export type AuthConfigResponse = z.infer<typeof AuthConfigResponseSchema>;
 
 /** `POST /api/auth/dev-login` */
-export const DevLoginRequestSchema = z.object({ email: z.string().trim().min(1).max(320) }).strict();
+export const DevLoginRequestSchema = z
+  .object({ email: z.string().trim().min(1).max(320) })
+  .strict();
 /** `POST /api/auth/dev-login` */
 export type DevLoginRequest = z.infer<typeof DevLoginRequestSchema>;

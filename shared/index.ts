@@ -6,6 +6,8 @@ export * from "./agent-event.js";
 export * from "./analysis.js";
 export * from "./auth.js";
 export * from "./errors.js";
+export * from "./settings.js";
+export * from "./stats.js";
 export * from "./task-event.js";
 export * from "./task-state.js";
 export * from "./task.js";

@@ -61,7 +61,11 @@ export const TaskEventInputSchema = z.discriminatedUnion("type", [
 /** What can be appended to a task's event log. */
 export type TaskEventInput = z.infer<typeof TaskEventInputSchema>;
 
-const EventMeta = z.object({ seq: z.number().int().positive(), taskId: z.string(), at: z.string() });
+const EventMeta = z.object({
+  seq: z.number().int().positive(),
+  taskId: z.string(),
+  at: z.string(),
+});
 
 /**
  * One stored event of a task's log. `seq` increases by one per task and is the SSE `id:`,
