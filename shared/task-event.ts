@@ -25,6 +25,20 @@ const TurnEvent = z.object({
   }),
 });
 
+/**
+ * Someone asked for work on the task: created it, followed up, retried or cancelled.
+ * Stored before the work is queued, so an acknowledged request survives a crash, and
+ * kept as the task's audit trail.
+ */
+const RequestEvent = z.object({
+  type: z.literal("task.request"),
+  payload: z.object({
+    action: z.enum(["create", "follow_up", "retry", "cancel"]),
+    message: z.string().nullable(),
+    by: z.string(),
+  }),
+});
+
 /** The agent's analysis arrived. */
 const AnalysisEvent = z.object({
   type: z.literal("task.analysis"),
@@ -52,6 +66,7 @@ const AgentStreamEvent = z.object({
 /** What can be appended to a task's event log (without its sequence number and time). */
 export const TaskEventInputSchema = z.discriminatedUnion("type", [
   StatusEvent,
+  RequestEvent,
   TurnEvent,
   AnalysisEvent,
   PullRequestEvent,
@@ -73,6 +88,7 @@ const EventMeta = z.object({
  */
 export const TaskEventSchema = z.discriminatedUnion("type", [
   StatusEvent.extend(EventMeta.shape),
+  RequestEvent.extend(EventMeta.shape),
   TurnEvent.extend(EventMeta.shape),
   AnalysisEvent.extend(EventMeta.shape),
   PullRequestEvent.extend(EventMeta.shape),

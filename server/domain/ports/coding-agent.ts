@@ -1,3 +1,4 @@
+import type { ZodType } from "zod";
 import type { AgentEvent, Usage } from "../../../shared/agent-event.js";
 
 /** One turn for the agent. */
@@ -8,8 +9,11 @@ export interface AgentTurnRequest {
   prompt: string;
   /** `read-only` for reviews; `workspace-write` for fixes. */
   sandbox: "read-only" | "workspace-write";
-  /** A strict JSON Schema for the final message, when structured output is wanted. */
-  outputSchema?: Record<string, unknown> | undefined;
+  /**
+   * The shape of the final message, when structured output is wanted; the adapter turns
+   * it into the strict JSON Schema the model API needs.
+   */
+  outputSchema?: ZodType | undefined;
   /** Aborts the turn (cancel, deadline). */
   signal: AbortSignal;
   /** Called for every event, in order; the turn waits for it (events are stored before they are streamed). */

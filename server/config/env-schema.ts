@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const url = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^\s]+$/.test(v), "must be an http(s) URL")
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const optionalUrl = z.union([z.literal("").transform(() => undefined), url]).optional();
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const price = z.coerce.number().nonnegative();
+
+/**
+ * Every environment variable Patchboard reads, with defaults. `.env.example` documents
+ * each one; keep the two in step.
+ */
+export const EnvSchema = z.object({
+  PATCHBOARD_MODE: z.enum(["production", "sandbox"]).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  CODEX_API_KEY: optionalString,
+  CODEX_BASE_URL: optionalUrl,
+  CODEX_MODEL: optionalString,
+  CODEX_HOME: optionalString,
+  MAX_CONCURRENT_TASKS: positiveInt(2).pipe(z.number().max(64)),
+  CODEX_TURN_TIMEOUT_MS: positiveInt(20 * 60_000),
+  CODEX_IDLE_TIMEOUT_MS: positiveInt(5 * 60_000),
+
+  JIRA_BASE_URL: optionalUrl,
+  JIRA_EMAIL: optionalString,
+  JIRA_API_TOKEN: optionalString,
+  JIRA_PAT: optionalString,
+  JIRA_JQL: z
+    .string()
+    .trim()
+    .min(1)
+    .default("issuetype = Bug AND statusCategory != Done ORDER BY created DESC"),
+  JIRA_TRANSITION_ON_START: optionalString,
+  JIRA_TRANSITION_ON_PR: optionalString,
+
+  GITHUB_TOKEN: optionalString,
+  GITHUB_API_URL: url.default("https://api.github.com"),
+
+  REPOS_FILE: z.string().trim().min(1).default("./patchboard.repos.json"),
+  PATCHBOARD_API_TOKENS: optionalString,
+  AUTH_MODE: z.enum(["dev", "oidc", "proxy"]).optional(),
+  PATCHBOARD_DEV_USERS: optionalString,
+  SESSION_TTL_HOURS: positiveInt(12),
+
+  GIT_AUTHOR_NAME: z.string().trim().min(1).default("Patchboard"),
+  GIT_AUTHOR_EMAIL: z.string().trim().min(3).default("patchboard@localhost"),
+
+  PRICE_CURRENCY: z.string().trim().min(1).default("USD"),
+  PRICE_INPUT_PER_MILLION: price.default(1.25),
+  PRICE_CACHED_INPUT_PER_MILLION: price.default(0.125),
+  PRICE_OUTPUT_PER_MILLION: price.default(10),
+});
+/** The raw environment after parsing. */
+export type Env = z.infer<typeof EnvSchema>;

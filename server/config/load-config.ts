@@ -1,0 +1,198 @@
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { AppConfig, BaseConfig, JiraAuth } from "./app-config.js";
+import { ConfigError } from "./config-error.js";
+import { EnvSchema, type Env } from "./env-schema.js";
+import { parseApiTokens, parseDevUsers } from "./parse-users.js";
+import { readReposFile } from "./repos-file.js";
+
+/** What start-up found: a full production configuration, or the base of a sandbox run. */
+export type LoadedConfig =
+  { mode: "production"; config: AppConfig } | { mode: "sandbox"; config: BaseConfig; env: Env };
+
+/** The settings whose presence means "connect to real services". */
+const PRODUCTION_KEYS = [
+  "CODEX_API_KEY",
+  "CODEX_BASE_URL",
+  "JIRA_BASE_URL",
+  "JIRA_EMAIL",
+  "JIRA_API_TOKEN",
+  "JIRA_PAT",
+  "GITHUB_TOKEN",
+] as const;
+
+/**
+ * Parses the environment once, at start-up. Sandbox mode is chosen by
+ * `PATCHBOARD_MODE=sandbox` or by the absence of every Codex, Jira and GitHub setting;
+ * a production setting left half-filled is an error, never a silent fall-back.
+ *
+ * @throws ConfigError listing every problem.
+ */
+export function loadConfig(
+  source: Record<string, string | undefined>,
+  cwd: string = process.cwd(),
+): LoadedConfig {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  const mode =
+    env.PATCHBOARD_MODE ??
+    (PRODUCTION_KEYS.some((key) => env[key] !== undefined) ? "production" : "sandbox");
+  const base = baseConfig(env, mode, cwd, problems);
+  if (mode === "sandbox") {
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { mode, config: base, env };
+  }
+  const config = productionConfig(env, base, cwd, problems);
+  if (problems.length > 0 || config === null) throw new ConfigError(problems);
+  return { mode, config };
+}
+
+function baseConfig(
+  env: Env,
+  mode: BaseConfig["mode"],
+  cwd: string,
+  problems: string[],
+): BaseConfig {
+  const dataDir = path.resolve(cwd, env.DATA_DIR);
+  const codexHome = path.resolve(cwd, env.CODEX_HOME ?? path.join(dataDir, "codex-home"));
+  if (isInside(codexHome, os.tmpdir()) || isInside(codexHome, "/tmp")) {
+    problems.push(
+      `CODEX_HOME: ${codexHome} is under the temporary folder, where Codex misbehaves; set CODEX_HOME (or DATA_DIR) elsewhere`,
+    );
+  }
+  const authMode = env.AUTH_MODE ?? "dev";
+  if (authMode !== "dev") {
+    problems.push(`AUTH_MODE: "${authMode}" is not available in this version; use AUTH_MODE=dev`);
+  }
+  return {
+    mode,
+    version: readVersion(),
+    port: env.PORT,
+    host: env.HOST,
+    dataDir,
+    logLevel: env.LOG_LEVEL,
+    auth: {
+      mode: authMode,
+      devUsers: parseDevUsers(env.PATCHBOARD_DEV_USERS, problems),
+      apiTokens: parseApiTokens(env.PATCHBOARD_API_TOKENS, problems),
+      sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
+    },
+    git: { authorName: env.GIT_AUTHOR_NAME, authorEmail: env.GIT_AUTHOR_EMAIL },
+    pricing: {
+      currency: env.PRICE_CURRENCY,
+      inputPerMillion: env.PRICE_INPUT_PER_MILLION,
+      cachedInputPerMillion: env.PRICE_CACHED_INPUT_PER_MILLION,
+      outputPerMillion: env.PRICE_OUTPUT_PER_MILLION,
+    },
+    tasks: {
+      maxConcurrent: env.MAX_CONCURRENT_TASKS,
+      turnTimeoutMs: env.CODEX_TURN_TIMEOUT_MS,
+      idleTimeoutMs: env.CODEX_IDLE_TIMEOUT_MS,
+    },
+    codexHome,
+  };
+}
+
+function productionConfig(
+  env: Env,
+  base: BaseConfig,
+  cwd: string,
+  problems: string[],
+): AppConfig | null {
+  if (env.CODEX_API_KEY === undefined) {
+    problems.push("CODEX_API_KEY: required; set it to an OpenAI API key (or run codex login)");
+  }
+  if (env.JIRA_BASE_URL === undefined) {
+    problems.push("JIRA_BASE_URL: required, e.g. https://your-company.atlassian.net");
+  }
+  const jiraAuth = jiraCredentials(env, problems);
+  if (env.GITHUB_TOKEN === undefined) {
+    problems.push("GITHUB_TOKEN: required; a token that can push branches and open pull requests");
+  }
+  const reposFile = path.resolve(cwd, env.REPOS_FILE);
+  const { repos, problems: repoProblems } = readReposFile(
+    reposFile,
+    githubWebUrl(env.GITHUB_API_URL),
+  );
+  problems.push(...repoProblems);
+  if (
+    problems.length > 0 ||
+    env.CODEX_API_KEY === undefined ||
+    env.JIRA_BASE_URL === undefined ||
+    env.GITHUB_TOKEN === undefined ||
+    jiraAuth === null
+  ) {
+    return null;
+  }
+  return {
+    ...base,
+    codex: {
+      apiKey: env.CODEX_API_KEY,
+      baseUrl: env.CODEX_BASE_URL ?? null,
+      model: env.CODEX_MODEL ?? null,
+    },
+    jira: {
+      baseUrl: env.JIRA_BASE_URL,
+      auth: jiraAuth,
+      jql: env.JIRA_JQL,
+      transitionOnStart: env.JIRA_TRANSITION_ON_START ?? null,
+      transitionOnPr: env.JIRA_TRANSITION_ON_PR ?? null,
+    },
+    github: { token: env.GITHUB_TOKEN, apiUrl: env.GITHUB_API_URL },
+    repos,
+  };
+}
+
+function jiraCredentials(env: Env, problems: string[]): JiraAuth | null {
+  const basic = env.JIRA_EMAIL !== undefined || env.JIRA_API_TOKEN !== undefined;
+  if (basic && env.JIRA_PAT !== undefined) {
+    problems.push(
+      "JIRA_PAT: set either JIRA_EMAIL + JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center), not both",
+    );
+    return null;
+  }
+  if (env.JIRA_PAT !== undefined) return { kind: "bearer", pat: env.JIRA_PAT };
+  if (env.JIRA_EMAIL !== undefined && env.JIRA_API_TOKEN !== undefined) {
+    return { kind: "basic", email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN };
+  }
+  if (env.JIRA_EMAIL === undefined) {
+    problems.push(
+      "JIRA_EMAIL: required with JIRA_API_TOKEN for Jira Cloud (or set JIRA_PAT for Data Center)",
+    );
+  }
+  if (env.JIRA_API_TOKEN === undefined) {
+    problems.push(
+      "JIRA_API_TOKEN: required with JIRA_EMAIL for Jira Cloud (or set JIRA_PAT for Data Center)",
+    );
+  }
+  return null;
+}
+
+/** github.com's web host for api.github.com; GitHub Enterprise serves the API under /api/v3. */
+export function githubWebUrl(apiUrl: string): string {
+  if (apiUrl === "https://api.github.com") return "https://github.com";
+  return apiUrl.replace(/\/api\/v3$/, "");
+}
+
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(path.resolve(parent), child);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(
+      readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+    ) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { z } from "zod";
+import type { RepoConfig } from "../domain/repo-config.js";
+
+const RepoEntrySchema = z
+  .object({
+    jiraProject: z.string().regex(/^[A-Z][A-Z0-9_]+$/, "must be a Jira project key such as CALC"),
+    github: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name"),
+    baseBranch: z.string().min(1).default("main"),
+    cloneUrl: z.string().min(1).optional(),
+    testCommand: z.string().min(1).optional(),
+    reviewers: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+/** The repositories file: which repository each Jira project's bugs live in. */
+export const ReposFileSchema = z
+  .object({ repositories: z.array(RepoEntrySchema).min(1) })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.repositories.forEach((repo, index) => {
+      if (seen.has(repo.jiraProject)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["repositories", index, "jiraProject"],
+          message: `${repo.jiraProject} is mapped twice`,
+        });
+      }
+      seen.add(repo.jiraProject);
+    });
+  });
+
+/**
+ * Reads and validates the repositories file. Returns the repositories or the problems,
+ * so they can be reported with every other configuration problem at once.
+ *
+ * A relative `cloneUrl` path is resolved against the file's folder; a missing one
+ * defaults to the GitHub repository's https URL on the configured host.
+ */
+export function readReposFile(
+  file: string,
+  githubWebUrl: string,
+): { repos: RepoConfig[]; problems: string[] } {
+  let raw: string;
+  try {
+    raw = readFileSync(file, "utf8");
+  } catch {
+    return {
+      repos: [],
+      problems: [`REPOS_FILE: cannot read ${file}; create it (see README, "Repositories file")`],
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    return { repos: [], problems: [`REPOS_FILE: ${file} is not valid JSON (${String(error)})`] };
+  }
+  const parsed = ReposFileSchema.safeParse(json);
+  if (!parsed.success) {
+    return {
+      repos: [],
+      problems: parsed.error.issues.map(
+        (issue) => `REPOS_FILE ${file}: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+      ),
+    };
+  }
+  const folder = path.dirname(path.resolve(file));
+  const repos = parsed.data.repositories.map((entry) => ({
+    jiraProject: entry.jiraProject,
+    github: entry.github,
+    baseBranch: entry.baseBranch,
+    cloneUrl: resolveCloneUrl(entry.cloneUrl, entry.github, folder, githubWebUrl),
+    testCommand: entry.testCommand ?? null,
+    reviewers: entry.reviewers,
+  }));
+  return { repos, problems: [] };
+}
+
+function resolveCloneUrl(
+  cloneUrl: string | undefined,
+  github: string,
+  folder: string,
+  githubWebUrl: string,
+): string {
+  if (cloneUrl === undefined) return `${githubWebUrl}/${github}.git`;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(cloneUrl) || cloneUrl.startsWith("git@")) return cloneUrl;
+  // A plain path: make it absolute so it does not depend on the server's working directory.
+  return pathToFileURL(path.resolve(folder, cloneUrl)).href;
+}

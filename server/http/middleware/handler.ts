@@ -1,0 +1,81 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { ZodType, z } from "zod";
+import type { User } from "../../../shared/user.js";
+import { AppError } from "../../domain/app-error.js";
+import { allows, type Permission } from "../access-policy.js";
+import { findRequestUser } from "../request-user.js";
+
+/** What a route declares: who may call it and the shapes of its input. */
+interface RouteSpec<B extends ZodType, Q extends ZodType, P extends ZodType> {
+  /** Required permission; `"public"` for routes that need no user. */
+  permission: Permission | "public";
+  body?: B;
+  query?: Q;
+  params?: P;
+}
+
+/** A route's parsed input. */
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  user: User;
+  req: Request;
+  res: Response;
+}
+
+type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
+
+/**
+ * Builds a thin route handler: checks the user and permission (401/403), validates body,
+ * query and params with the shared schemas (400 naming the fields), then calls `run`.
+ * Express 5 forwards a rejected promise to the error middleware.
+ */
+export function handle<
+  B extends ZodType = never,
+  Q extends ZodType = never,
+  P extends ZodType = never,
+>(
+  spec: RouteSpec<B, Q, P>,
+  run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>>) => Promise<void> | void,
+): RequestHandler {
+  return async (req: Request, res: Response, _next: NextFunction) => {
+    const user = findRequestUser(req);
+    if (spec.permission !== "public") {
+      if (user === undefined) throw new AppError("unauthorized", "Sign in first");
+      if (!allows(user.role, spec.permission)) {
+        throw new AppError("forbidden", `Your role (${user.role}) may not do this`);
+      }
+    }
+    const issues: { path: string; message: string }[] = [];
+    const parse = <T extends ZodType>(schema: T | undefined, value: unknown, where: string) => {
+      if (schema === undefined) return undefined;
+      const result = schema.safeParse(value);
+      if (result.success) return result.data;
+      for (const issue of result.error.issues) {
+        const path = issue.path.map(String).join(".");
+        issues.push({ path: path ? `${where}.${path}` : where, message: issue.message });
+      }
+      return undefined;
+    };
+    const body = parse(spec.body, req.body ?? {}, "body");
+    const query = parse(spec.query, req.query, "query");
+    const params = parse(spec.params, req.params, "params");
+    if (issues.length > 0) {
+      throw new AppError(
+        "validation_error",
+        `Invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+        { details: issues },
+      );
+    }
+    await run({
+      body: body as Infer<B>,
+      query: query as Infer<Q>,
+      params: params as Infer<P>,
+      // Public routes get no user; they must not read it.
+      user: user as User,
+      req,
+      res,
+    });
+  };
+}
