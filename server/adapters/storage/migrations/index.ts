@@ -1,0 +1,28 @@
+import type { Migration, MigrationProvider } from "kysely";
+import type { StorageDialect } from "../database.js";
+import { initialMigration } from "./0001-initial.js";
+
+/**
+ * Every migration, in order. Names sort in the order they run (kysely sorts by name), and
+ * a released migration is never edited: add the next file instead.
+ */
+const MIGRATIONS: ReadonlyArray<{ name: string; create(dialect: StorageDialect): Migration }> = [
+  { name: "0001-initial", create: initialMigration },
+];
+
+/** Names of all migrations, oldest first (tests build databases at each of them). */
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map((m) => m.name);
+
+/**
+ * Migrations compiled into the code rather than read from a folder at run time, so a
+ * bundled or `tsx` server finds them without caring where its files ended up.
+ */
+export function createMigrationProvider(dialect: StorageDialect): MigrationProvider {
+  return {
+    getMigrations(): Promise<Record<string, Migration>> {
+      return Promise.resolve(
+        Object.fromEntries(MIGRATIONS.map((m) => [m.name, m.create(dialect)] as const)),
+      );
+    },
+  };
+}

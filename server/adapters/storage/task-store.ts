@@ -1,0 +1,176 @@
+import { randomUUID } from "node:crypto";
+import type { Task } from "../../../shared/task.js";
+import { AppError } from "../../domain/app-error.js";
+import type { NewTask, TaskPage, TaskPatch, TaskStore } from "../../domain/ports/task-store.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import type { Database } from "./database.js";
+import { createTaskEventLog } from "./task-event-log.js";
+import { taskFilterCondition } from "./task-filters.js";
+import { newTaskToRow, parseTaskPatch, patchToColumns, rowToTask } from "./task-rows.js";
+import { nowIso } from "./timestamps.js";
+
+/** The statuses the one-active-task-per-ticket index covers. */
+const ACTIVE_STATUSES: Task["status"][] = ["queued", "running"];
+
+/**
+ * How often create retries when the insert hit the unique index but the active task
+ * it collided with finished before it could be read back.
+ */
+const CREATE_ATTEMPTS = 5;
+
+/** Keeps `IN (…)` lists well below every dialect's bound-parameter limit. */
+const IN_LIST_CHUNK = 500;
+
+/**
+ * A TaskStore over a {@link Database}. Portable kysely throughout; the one active task per
+ * ticket is a partial unique index, so concurrent creates (even from other processes)
+ * cannot both succeed.
+ */
+export function createTaskStore(db: Database): TaskStore {
+  const { kysely, dialect } = db;
+  const events = createTaskEventLog(db);
+
+  async function findActiveOne(ticketKey: string): Promise<Task | null> {
+    const row = await kysely
+      .selectFrom("tasks")
+      .selectAll()
+      .where("ticket_key", "=", ticketKey)
+      .where("status", "in", ACTIVE_STATUSES)
+      .executeTakeFirst();
+    return row === undefined ? null : rowToTask(row);
+  }
+
+  function conflictOnUniqueViolation(error: unknown): never {
+    if (dialect.isUniqueViolation(error)) {
+      throw new AppError("conflict", "The ticket already has a queued or running task", {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+
+  async function updateWhere(
+    id: string,
+    from: Task["status"][] | null,
+    patch: TaskPatch,
+  ): Promise<Task | null> {
+    const columns = patchToColumns(parseTaskPatch(patch), nowIso());
+    let query = kysely.updateTable("tasks").set(columns).where("id", "=", id);
+    if (from !== null) query = query.where("status", "in", from);
+    const row = await query.returningAll().executeTakeFirst().catch(conflictOnUniqueViolation);
+    return row === undefined ? null : rowToTask(row);
+  }
+
+  return {
+    async create(task: NewTask) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const row = await kysely
+            .insertInto("tasks")
+            .values(newTaskToRow(task, randomUUID(), nowIso()))
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          return { task: rowToTask(row), created: true };
+        } catch (error) {
+          if (!dialect.isUniqueViolation(error) || task.ticketKey === null) throw error;
+          const active = await findActiveOne(task.ticketKey);
+          if (active !== null) return { task: active, created: false };
+          if (attempt >= CREATE_ATTEMPTS) throw error;
+        }
+      }
+    },
+
+    async get(id) {
+      const row = await kysely
+        .selectFrom("tasks")
+        .selectAll()
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return row === undefined ? null : rowToTask(row);
+    },
+
+    async update(id, patch) {
+      const task = await updateWhere(id, null, patch);
+      if (task === null) throw new AppError("not_found", "Task not found", { details: { id } });
+      return task;
+    },
+
+    async transition(id, from, patch) {
+      if (from.length === 0) return null;
+      // One conditional UPDATE: whoever changes the status first wins, the other gets null.
+      return updateWhere(id, from, patch);
+    },
+
+    async addUsage(id, usage) {
+      const result = await kysely
+        .updateTable("tasks")
+        .set((eb) => ({
+          input_tokens: eb("input_tokens", "+", usage.inputTokens),
+          cached_input_tokens: eb("cached_input_tokens", "+", usage.cachedInputTokens),
+          output_tokens: eb("output_tokens", "+", usage.outputTokens),
+          updated_at: nowIso(),
+        }))
+        .where("id", "=", id)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) {
+        throw new AppError("not_found", "Task not found", { details: { id } });
+      }
+    },
+
+    async list(query): Promise<TaskPage> {
+      const limit = query.limit;
+      let select = kysely
+        .selectFrom("tasks")
+        .selectAll()
+        .where((eb) => taskFilterCondition(eb, query));
+      // Keyset paging: `seq < cursor` walks an index; OFFSET would scan every skipped row.
+      if (query.cursor !== undefined) select = select.where("seq", "<", decodeCursor(query.cursor));
+      const rows = await select
+        .orderBy("seq", "desc")
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        tasks: page.map(rowToTask),
+        nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.seq) : null,
+      };
+    },
+
+    async findActive(ticketKeys) {
+      const active = new Map<string, Task>();
+      const unique = [...new Set(ticketKeys)];
+      for (let i = 0; i < unique.length; i += IN_LIST_CHUNK) {
+        const rows = await kysely
+          .selectFrom("tasks")
+          .selectAll()
+          .where("ticket_key", "in", unique.slice(i, i + IN_LIST_CHUNK))
+          .where("status", "in", ACTIVE_STATUSES)
+          .execute();
+        for (const row of rows) {
+          const task = rowToTask(row);
+          if (task.ticketKey !== null) active.set(task.ticketKey, task);
+        }
+      }
+      return active;
+    },
+
+    async listByStatus(statuses) {
+      if (statuses.length === 0) return [];
+      const rows = await kysely
+        .selectFrom("tasks")
+        .selectAll()
+        .where("status", "in", statuses)
+        .orderBy("seq", "asc")
+        .execute();
+      return rows.map(rowToTask);
+    },
+
+    appendEvent: (taskId, event) => events.appendEvent(taskId, event),
+    listEvents: (taskId, afterSeq) => events.listEvents(taskId, afterSeq),
+
+    close() {
+      return db.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { createSqliteTaskStore, openSqliteDatabase } from "../../server/adapters/storage/index.js";
+import { describeTaskStoreContract } from "../support/task-store-contract.js";
+
+const logger = pino({ level: "silent" });
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "patchboard-store-"));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let n = 0;
+describeTaskStoreContract("SQLite file", async () =>
+  createSqliteTaskStore(await openSqliteDatabase({ file: join(dir, `t${++n}.db`), logger })),
+);
+describeTaskStoreContract("SQLite :memory:", async () =>
+  createSqliteTaskStore(await openSqliteDatabase({ file: ":memory:", logger })),
+);
