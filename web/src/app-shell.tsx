@@ -1,0 +1,27 @@
+import { AppRoutes } from "./app-routes.js";
+import { ErrorPanel } from "./components/error-panel.js";
+import { LoadingState } from "./components/loading-state.js";
+import { useMeQuery } from "./hooks/use-current-user.js";
+import { SignInPage } from "./pages/sign-in-page.js";
+
+/**
+ * Decides between the sign-in page and the app: asks the server who is signed in
+ * (a 401 means nobody) and renders accordingly. Needs a router and a query client above it.
+ */
+export function AppShell() {
+  const me = useMeQuery();
+  if (me.isPending) return <LoadingState label="Checking your session…" />;
+  if (me.isError) {
+    return (
+      <div className="page page--narrow">
+        <ErrorPanel
+          error={me.error}
+          action="check who is signed in"
+          onRetry={() => void me.refetch()}
+        />
+      </div>
+    );
+  }
+  if (!me.data) return <SignInPage />;
+  return <AppRoutes user={me.data} />;
+}

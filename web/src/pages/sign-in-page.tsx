@@ -1,0 +1,91 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { devLogin, fetchAuthConfig } from "../api/endpoints.js";
+import { queryKeys } from "../api/query-keys.js";
+import { EmptyState } from "../components/empty-state.js";
+import { ErrorPanel } from "../components/error-panel.js";
+import { LoadingState } from "../components/loading-state.js";
+import { SandboxBanner } from "../components/sandbox-banner.js";
+
+/**
+ * Sign-in. In dev mode (local, sandbox, tests) it lists the configured users to sign in
+ * as; with single sign-on it explains that the session comes from the company login.
+ */
+export function SignInPage() {
+  const queryClient = useQueryClient();
+  const config = useQuery({
+    queryKey: queryKeys.authConfig,
+    queryFn: ({ signal }) => fetchAuthConfig(signal),
+  });
+  const login = useMutation({
+    mutationFn: devLogin,
+    onSuccess: (user) => queryClient.setQueryData(queryKeys.me, user),
+  });
+
+  let body;
+  if (config.isPending) body = <LoadingState />;
+  else if (config.isError)
+    body = (
+      <ErrorPanel
+        error={config.error}
+        action="load the sign-in options"
+        onRetry={() => void config.refetch()}
+      />
+    );
+  else if (config.data.mode !== "dev")
+    body = (
+      <p>
+        Patchboard uses your company sign-in. <a href="/">Reload</a> to sign in again, or ask an
+        admin if you keep landing here.
+      </p>
+    );
+  else if (config.data.devUsers.length === 0)
+    body = (
+      <EmptyState title="No users to sign in as">
+        The server has no development users configured.
+      </EmptyState>
+    );
+  else
+    body = (
+      <>
+        <p className="muted">Choose who to sign in as:</p>
+        <ul className="user-picker">
+          {config.data.devUsers.map((user) => (
+            <li key={user.email}>
+              <button
+                type="button"
+                className="user-picker__button"
+                disabled={login.isPending}
+                onClick={() => login.mutate(user.email)}
+              >
+                <span className="user-picker__name">{user.name}</span>
+                <span className="user-picker__email">{user.email}</span>
+                <span className={`role role--${user.role}`}>{user.role}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        {login.isError ? <ErrorPanel error={login.error} action="sign in" /> : null}
+      </>
+    );
+
+  return (
+    <div className="sign-in">
+      {config.data?.sandbox ? <SandboxBanner /> : null}
+      <main className="sign-in__card" id="main">
+        <p className="brand brand--large">
+          <span className="brand__mark" aria-hidden="true">
+            ✚
+          </span>
+          Patchboard
+        </p>
+        <h1>Sign in</h1>
+        {config.data?.sandbox ? (
+          <p className="muted">
+            This is the sandbox: tickets, pull requests and the agent are all simulated.
+          </p>
+        ) : null}
+        {body}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import type { StreamState } from "../../hooks/use-task-events.js";
+
+const LABELS: Record<StreamState, string> = {
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  ended: "Up to date",
+  failed: "Live updates stopped",
+};
+
+/** Whether the live stream is connected, with a way to reconnect when it stopped. */
+export function StreamStatus({
+  state,
+  onReconnect,
+}: {
+  state: StreamState;
+  onReconnect: () => void;
+}) {
+  return (
+    <span className={`stream stream--${state}`}>
+      <span className="stream__dot" aria-hidden="true" />
+      {LABELS[state]}
+      {state === "failed" ? (
+        <button type="button" className="link-button" onClick={onReconnect}>
+          Reconnect
+        </button>
+      ) : null}
+    </span>
+  );
+}
