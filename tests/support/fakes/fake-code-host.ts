@@ -1,0 +1,45 @@
+import type { PullRequest } from "../../../shared/task.js";
+import type { AppError } from "../../../server/domain/app-error.js";
+import type { CodeHost, NewPullRequest } from "../../../server/domain/ports/code-host.js";
+
+/** An in-memory CodeHost for domain unit tests. */
+export class FakeCodeHost implements CodeHost {
+  readonly pulls: (NewPullRequest & PullRequest)[] = [];
+  readonly comments: { repo: string; number: number; body: string }[] = [];
+  readonly reviewRequests: { number: number; reviewers: string[] }[] = [];
+  /** When set, createPullRequest fails with it once. */
+  failCreateOnce: AppError | null = null;
+
+  findPullRequest(repo: string, head: string): Promise<PullRequest | null> {
+    const found = this.pulls.find((p) => p.repo === repo && p.head === head);
+    return Promise.resolve(
+      found ? { url: found.url, number: found.number, draft: found.draft } : null,
+    );
+  }
+
+  createPullRequest(input: NewPullRequest): Promise<PullRequest> {
+    if (this.failCreateOnce) {
+      const error = this.failCreateOnce;
+      this.failCreateOnce = null;
+      return Promise.reject(error);
+    }
+    const number = this.pulls.length + 1;
+    const pr = { ...input, number, url: `https://github.example/${input.repo}/pull/${number}` };
+    this.pulls.push(pr);
+    return Promise.resolve({ url: pr.url, number, draft: input.draft });
+  }
+
+  requestReviewers(_repo: string, number: number, reviewers: string[]): Promise<void> {
+    this.reviewRequests.push({ number, reviewers });
+    return Promise.resolve();
+  }
+
+  comment(repo: string, number: number, body: string): Promise<void> {
+    this.comments.push({ repo, number, body });
+    return Promise.resolve();
+  }
+
+  checkAccess(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,77 @@
+import type { RepoConfig } from "../../../server/domain/repo-config.js";
+import type {
+  CommitAuthor,
+  Workspace,
+  Workspaces,
+} from "../../../server/domain/ports/workspaces.js";
+
+/**
+ * In-memory Workspaces for domain unit tests. A workspace's "files" are a map the fake
+ * agent writes to; the diff lists what changed since the last commit or the base.
+ */
+export class FakeWorkspaces implements Workspaces {
+  readonly workspaces = new Map<
+    string,
+    Workspace & { files: Map<string, string>; committed: number }
+  >();
+  readonly pushes: { repo: string; branch: string; commits: number }[] = [];
+  readonly commits: { taskId: string; message: string; author: CommitAuthor }[] = [];
+
+  prepare(_repo: RepoConfig, taskId: string, branch: string): Promise<Workspace> {
+    let ws = this.workspaces.get(taskId);
+    if (ws === undefined) {
+      ws = {
+        path: `/fake/worktrees/${taskId}`,
+        branch,
+        baseSha: "base000",
+        files: new Map(),
+        committed: 0,
+      };
+      this.workspaces.set(taskId, ws);
+    }
+    return Promise.resolve(ws);
+  }
+
+  find(taskId: string): Promise<Workspace | null> {
+    return Promise.resolve(this.workspaces.get(taskId) ?? null);
+  }
+
+  /** Writes a file in the task's worktree (what the fake agent does). */
+  write(path: string, file: string, content: string): void {
+    const ws = [...this.workspaces.values()].find((w) => w.path === path);
+    if (ws === undefined) throw new Error(`no workspace at ${path}`);
+    ws.files.set(file, content);
+  }
+
+  diff(workspace: Workspace): Promise<string> {
+    const ws = this.workspaces.get(taskIdOf(workspace));
+    if (!ws || ws.files.size === 0) return Promise.resolve("");
+    return Promise.resolve(
+      [...ws.files]
+        .map(([file, content]) => `--- a/${file}\n+++ b/${file}\n+${content}\n`)
+        .join(""),
+    );
+  }
+
+  commitAll(workspace: Workspace, message: string, author: CommitAuthor): Promise<string | null> {
+    const ws = this.workspaces.get(taskIdOf(workspace));
+    if (!ws || ws.files.size === ws.committed) return Promise.resolve(null);
+    ws.committed = ws.files.size;
+    this.commits.push({ taskId: taskIdOf(workspace), message, author });
+    return Promise.resolve(`sha${this.commits.length}`.padEnd(40, "0"));
+  }
+
+  push(repo: RepoConfig, workspace: Workspace): Promise<void> {
+    this.pushes.push({ repo: repo.github, branch: workspace.branch, commits: this.commits.length });
+    return Promise.resolve();
+  }
+
+  remove(taskId: string): Promise<void> {
+    this.workspaces.delete(taskId);
+    return Promise.resolve();
+  }
+}
+
+function taskIdOf(workspace: Workspace): string {
+  return workspace.path.split("/").at(-1) ?? "";
+}
