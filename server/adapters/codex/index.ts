@@ -1,0 +1,6 @@
+/** The Codex adapter: the only module that imports `@openai/codex-sdk`. */
+export { createCodexAgent } from "./codex-agent.js";
+export type { CodexAgentOptions } from "./codex-agent.js";
+export type { CodexProviderTuning } from "./codex-config.js";
+export { CODEX_AUTH_MESSAGE } from "./error-classifier.js";
+export { toStrictJsonSchema } from "./output-schema.js";
