@@ -1,23 +1,40 @@
+/** The prefix of every branch the server creates and the only one it will push. */
+export const BRANCH_PREFIX = "codex/";
+
+const MAX_SLUG_LENGTH = 40;
+
 /**
- * The branch of a fix: `codex/<ticket-key>-<slug of the summary>`, lower-case and safe
- * for `git check-ref-format`. Only the server creates `codex/*` branches.
+ * The branch a ticket's fix goes on: `codex/<ticket-key-lowercase>-<slug>`, e.g.
+ * `codex/calc-12-division-by-zero-crashes`. The slug keeps only `[a-z0-9-]`, so the
+ * name always passes `git check-ref-format` (no `..`, `@{`, spaces, trailing `.lock`…).
  */
 export function fixBranchName(ticketKey: string, summary: string): string {
-  const slug = summary
+  const key = slugify(ticketKey) || "task";
+  const slug = truncateAtWord(slugify(summary), MAX_SLUG_LENGTH);
+  return slug ? `${BRANCH_PREFIX}${key}-${slug}` : `${BRANCH_PREFIX}${key}`;
+}
+
+/** Cuts a slug to `max` characters, at a hyphen when that keeps at least half of it. */
+function truncateAtWord(slug: string, max: number): string {
+  if (slug.length <= max) return slug;
+  const cut = slug.slice(0, max);
+  const lastHyphen = cut.lastIndexOf("-");
+  return (lastHyphen >= max / 2 ? cut.slice(0, lastHyphen) : cut).replace(/-+$/, "");
+}
+
+/** Lower-case ASCII words joined by single hyphens; accents are folded, everything else dropped. */
+function slugify(text: string): string {
+  return text
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40)
-    .replace(/-+$/g, "");
-  const key = ticketKey.toLowerCase();
-  return slug ? `codex/${key}-${slug}` : `codex/${key}`;
+    .replace(/^-+|-+$/g, "");
 }
 
 /** The branch of a free-form task: `codex/task-<first 8 characters of its id>`. */
 export function promptBranchName(taskId: string): string {
-  return `codex/task-${taskId.slice(0, 8)}`;
+  return `${BRANCH_PREFIX}task-${taskId.slice(0, 8)}`;
 }
 
 /** Makes a branch name unique among those already used, by suffixing `-2`, `-3`, … */

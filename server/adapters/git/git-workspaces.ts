@@ -1,0 +1,186 @@
+import { mkdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "pino";
+import type { RepoConfig } from "../../domain/repo-config.js";
+import type { Workspace, Workspaces } from "../../domain/ports/workspaces.js";
+import { AppError } from "../../domain/app-error.js";
+import { commitAll, worktreeDiff } from "./changes.js";
+import { KeyedLock } from "./keyed-lock.js";
+import { mirrorPath, REMOTE_REFS, resolveRef, syncMirror } from "./mirror.js";
+import { pushBranch } from "./push.js";
+import { remoteAccess } from "./remote.js";
+import { gitOut, runGit } from "./run-git.js";
+import { readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from "./worktree-meta.js";
+
+/** Options of {@link createGitWorkspaces}. */
+export interface GitWorkspacesOptions {
+  /** `DATA_DIR/workspaces`: holds `mirrors/` and `worktrees/`. */
+  root: string;
+  logger: Logger;
+  /** Token for https remotes (fetch and push); never put in argv, URLs or logs. */
+  pushToken?: string | null;
+}
+
+const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+/**
+ * Git working copies on the real `git` CLI: one bare mirror per repository
+ * (`root/mirrors/<owner>__<name>.git`, cloned once and fetched on every prepare) and
+ * one linked worktree per task (`root/worktrees/<taskId>`). Mirror-wide operations
+ * (fetch, worktree add/remove) are serialized per repository; work inside one
+ * worktree (diff, commit, push) is not, since it only touches that worktree's index
+ * and branch.
+ */
+export function createGitWorkspaces(options: GitWorkspacesOptions): Workspaces {
+  const root = path.resolve(options.root);
+  const worktrees = path.join(root, "worktrees");
+  const { logger } = options;
+  const lock = new KeyedLock();
+
+  function worktreePath(taskId: string): string {
+    if (!TASK_ID.test(taskId))
+      throw new AppError("git_failed", `Invalid task id for a worktree: ${taskId}`);
+    return path.join(worktrees, taskId);
+  }
+
+  function toWorkspace(dir: string, meta: WorktreeMeta): Workspace {
+    return { path: dir, branch: meta.branch, baseSha: meta.baseSha };
+  }
+
+  async function createWorktree(
+    repo: RepoConfig,
+    taskId: string,
+    dir: string,
+    branch: string,
+    mirror: string,
+  ) {
+    await syncMirror(mirror, remoteAccess(repo.cloneUrl, options.pushToken), logger);
+    const baseRef = `${REMOTE_REFS}${repo.baseBranch}`;
+    const baseTip = await resolveRef(mirror, baseRef);
+    if (!baseTip) {
+      throw new AppError(
+        "git_failed",
+        `Base branch ${repo.baseBranch} does not exist in ${repo.github}.`,
+      );
+    }
+    // A re-run of a ticket continues the branch it already pushed rather than racing it.
+    const remoteBranch = `${REMOTE_REFS}${branch}`;
+    const remoteTip = await resolveRef(mirror, remoteBranch);
+    const baseSha = remoteTip
+      ? await gitOut(["merge-base", baseTip, remoteTip], { cwd: mirror })
+      : baseTip;
+    // A half-made worktree from a crash is discarded, and git forgets stale registrations.
+    await rm(dir, { recursive: true, force: true });
+    await runGit(["worktree", "prune"], { cwd: mirror });
+    await mkdir(worktrees, { recursive: true });
+    // -B: a local branch left over from an earlier, removed attempt is reset, not an error.
+    await runGit(
+      ["worktree", "add", "--quiet", "--no-track", "-B", branch, dir, remoteTip ?? baseTip],
+      { cwd: mirror },
+    );
+    const meta: WorktreeMeta = {
+      version: 1,
+      taskId,
+      repo: repo.github,
+      mirror,
+      branch,
+      baseBranch: repo.baseBranch,
+      baseSha,
+    };
+    await writeWorktreeMeta(dir, meta);
+    logger.info(
+      { taskId, repo: repo.github, branch, baseSha, continued: remoteTip !== null },
+      "git worktree created",
+    );
+    return toWorkspace(dir, meta);
+  }
+
+  return {
+    async prepare(repo, taskId, branch) {
+      const dir = worktreePath(taskId);
+      await assertBranchName(branch);
+      const mirror = mirrorPath(root, repo.github);
+      return lock.run(mirror, async () => {
+        const existing = await readWorktreeMeta(dir);
+        if (existing) {
+          if (existing.branch !== branch) {
+            logger.warn(
+              { taskId, branch: existing.branch, requested: branch },
+              "git worktree reused on its own branch",
+            );
+          } else {
+            logger.info({ taskId, branch }, "git worktree reused");
+          }
+          return toWorkspace(dir, existing);
+        }
+        try {
+          return await createWorktree(repo, taskId, dir, branch, mirror);
+        } catch (error) {
+          logger.error(
+            { taskId, repo: repo.github, err: error },
+            "git worktree preparation failed",
+          );
+          throw error;
+        }
+      });
+    },
+
+    async find(taskId) {
+      const dir = worktreePath(taskId);
+      const meta = await readWorktreeMeta(dir);
+      return meta ? toWorkspace(dir, meta) : null;
+    },
+
+    diff(workspace) {
+      return worktreeDiff(workspace);
+    },
+
+    commitAll(workspace, message, author) {
+      return commitAll(workspace, message, author);
+    },
+
+    push(repo, workspace) {
+      return pushBranch(repo, workspace, options.pushToken, logger);
+    },
+
+    async remove(taskId) {
+      const dir = worktreePath(taskId);
+      const meta = await readWorktreeMeta(dir);
+      if (!meta) {
+        // Not a (finished) worktree: only a stray directory can be left to clean.
+        if (await exists(dir)) await rm(dir, { recursive: true, force: true });
+        return;
+      }
+      await lock.run(meta.mirror, async () => {
+        await runGit(["worktree", "remove", "--force", "--force", dir], { cwd: meta.mirror });
+        await runGit(["worktree", "prune"], { cwd: meta.mirror });
+        // The branch was pushed already or is being thrown away; a later run re-creates it from the remote.
+        const deleted = await runGit(["branch", "-D", "--quiet", meta.branch], {
+          cwd: meta.mirror,
+          okExitCodes: [1],
+        });
+        if (deleted.exitCode !== 0)
+          logger.warn({ taskId, branch: meta.branch }, "git branch not deleted");
+      });
+      logger.info({ taskId, branch: meta.branch }, "git worktree removed");
+    },
+  };
+}
+
+/** Rejects names git would refuse, before any work is done. */
+async function assertBranchName(branch: string): Promise<void> {
+  const valid =
+    !branch.startsWith("-") &&
+    (await runGit(["check-ref-format", "--branch", branch], { okExitCodes: [1, 128] })).exitCode ===
+      0;
+  if (!valid) {
+    throw new AppError("git_failed", `Invalid branch name: ${branch}`);
+  }
+}
+
+async function exists(target: string): Promise<boolean> {
+  return stat(target).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,276 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import * as api from "./api-routes.js";
+import { renderNotFound, renderPullRequestList, renderPullRequestPage } from "./html-page.js";
+import { HttpFailure, readJson, sendHtml, sendJson, sendText } from "./http-util.js";
+import { BareRepo } from "./repo-git.js";
+import { failureHeaders, failureMessage, type PendingFailure } from "./failures.js";
+import {
+  RepoState,
+  userOf,
+  type FakeComment,
+  type FakePullRequest,
+  type RecordedRequest,
+} from "./store.js";
+
+/** One repository the fake serves, backed by a bare repository on disk. */
+export interface FakeRepoConfig {
+  /** The bare repository pushes land in (the repository's clone URL in the sandbox). */
+  bareRepoPath: string;
+  defaultBranch: string;
+  /** Logins that may be asked to review; when omitted, anyone may. */
+  collaborators?: string[];
+}
+
+/** Options of {@link startFakeGitHub}. */
+export interface FakeGitHubOptions {
+  /** The only token accepted; when omitted, any token (or none) is. */
+  token?: string;
+  /** Repositories by `owner/name`. */
+  repos: Record<string, FakeRepoConfig>;
+  /** Defaults to 127.0.0.1: the fake is never meant to be reachable from elsewhere. */
+  host?: string;
+  /** Defaults to 0, a random free port. */
+  port?: number;
+  /** The login the token belongs to; defaults to `patchboard-bot`. */
+  login?: string;
+}
+
+/** A running fake GitHub. */
+export interface FakeGitHub {
+  /** The REST API root to give octokit as `baseUrl` (and the root of the human pages). */
+  url: string;
+  close(): Promise<void>;
+  /** Pull requests, of one repository or of all, oldest first. */
+  pullRequests(repo?: string): FakePullRequest[];
+  /** Comments of one pull request. */
+  comments(repo: string, number: number): FakeComment[];
+  /**
+   * Makes the next `count` API requests fail with `status`. A 403 is a rate-limit
+   * 403 (`x-ratelimit-remaining: 0`) unless `rateLimited` is false, in which case it
+   * is a permission error; `retryAfterSeconds` adds `Retry-After`.
+   */
+  failNext(
+    count: number,
+    status: number,
+    options?: { retryAfterSeconds?: number; rateLimited?: boolean },
+  ): void;
+  /** Every API request received, oldest first. */
+  readonly requests: RecordedRequest[];
+}
+
+/**
+ * Starts a fake GitHub REST API — enough of it for Patchboard's octokit adapter and
+ * the sandbox demo — as a real HTTP server, with human pull request pages at the
+ * `html_url`s it hands out. Pull requests are validated against the bare
+ * repositories with real git, so a branch that was never pushed cannot be proposed.
+ */
+export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
+  const login = options.login ?? "patchboard-bot";
+  const repos = new Map<string, api.RepoEntry>();
+  for (const [fullName, config] of Object.entries(options.repos)) {
+    const [owner = "", name = ""] = fullName.split("/");
+    repos.set(fullName.toLowerCase(), {
+      fullName,
+      owner,
+      name,
+      defaultBranch: config.defaultBranch,
+      collaborators: config.collaborators,
+      git: new BareRepo(config.bareRepoPath),
+      state: new RepoState(),
+    });
+  }
+  const failures: PendingFailure[] = [];
+  const requests: RecordedRequest[] = [];
+  let baseUrl = "";
+
+  function authorized(req: IncomingMessage): boolean {
+    const match = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? "");
+    return options.token === undefined || match?.[1] === options.token;
+  }
+
+  function repoOf(owner: string, name: string): api.RepoEntry {
+    const repo = repos.get(`${owner}/${name}`.toLowerCase());
+    if (!repo) throw new HttpFailure(404, "Not Found");
+    return repo;
+  }
+
+  async function routeApi(
+    req: IncomingMessage,
+    parts: string[],
+    query: URLSearchParams,
+    body: Record<string, unknown>,
+  ): Promise<api.Reply> {
+    const method = req.method ?? "GET";
+    if (parts[0] === "user" && parts.length === 1 && method === "GET") {
+      return { status: 200, json: { ...userOf(login, baseUrl), name: "Patchboard", email: null } };
+    }
+    if (parts[0] !== "repos" || parts.length < 3) throw new HttpFailure(404, "Not Found");
+    const [, owner = "", name = "", section, number, sub] = parts;
+    const request: api.ApiRequest = {
+      baseUrl,
+      login,
+      repo: repoOf(owner, name),
+      query,
+      body,
+      accept: req.headers.accept ?? "",
+    };
+    const route = `${method} ${[section, number === undefined ? undefined : ":n", sub].filter(Boolean).join("/")}`;
+    switch (parts.length > 6 ? "" : route) {
+      case "GET ":
+        return { status: 200, json: api.repoJson(request) };
+      case "GET pulls":
+        return api.listPulls(request);
+      case "POST pulls":
+        return api.createPull(request);
+      case "GET pulls/:n":
+        return api.getPull(request, number ?? "");
+      case "PATCH pulls/:n":
+        return api.updatePull(request, number ?? "");
+      case "POST pulls/:n/requested_reviewers":
+        return api.requestReviewers(request, number ?? "");
+      case "GET pulls/:n/files":
+        return api.listFiles(request, number ?? "");
+      case "GET issues/:n/comments":
+        return api.listComments(request, number ?? "");
+      case "POST issues/:n/comments":
+        return api.createComment(request, number ?? "");
+      default:
+        throw new HttpFailure(404, "Not Found");
+    }
+  }
+
+  /** The human pages: `/:o/:r/pulls`, `/:o/:r/pull/:n` and `/:o/:r/pull/:n.diff`. */
+  async function routePage(res: ServerResponse, parts: string[]): Promise<void> {
+    const [owner = "", name = "", kind, number = ""] = parts;
+    const repo = repos.get(`${owner}/${name}`.toLowerCase());
+    if (repo && kind === "pulls" && parts.length === 3) {
+      sendHtml(res, 200, renderPullRequestList(repo.fullName, [...repo.state.pulls].reverse()));
+      return;
+    }
+    const diffOnly = number.endsWith(".diff");
+    const pr =
+      repo && kind === "pull" && parts.length === 4
+        ? repo.state.pull(Number(number.replace(/\.diff$/, "")))
+        : undefined;
+    if (!repo || !pr) {
+      sendHtml(res, 404, renderNotFound());
+      return;
+    }
+    const diff = await api.pullDiff(repo, pr);
+    if (diffOnly) {
+      sendText(
+        res,
+        diff === null ? 404 : 200,
+        diff ?? "The head branch no longer exists.\n",
+        "text/plain; charset=utf-8",
+      );
+      return;
+    }
+    sendHtml(
+      res,
+      200,
+      renderPullRequestPage(repo.fullName, pr, repo.state.comments.get(pr.number) ?? [], diff),
+    );
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", baseUrl);
+    let parts: string[];
+    try {
+      parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    } catch {
+      sendJson(res, 400, { message: "Bad Request" });
+      return;
+    }
+    const isApi = parts[0] === "user" || parts[0] === "repos";
+    if (!isApi) {
+      await routePage(res, parts);
+      return;
+    }
+    const record: RecordedRequest = {
+      method: req.method ?? "GET",
+      path: `${url.pathname}${url.search}`,
+      status: 0,
+      authorized: authorized(req),
+      body: null,
+    };
+    requests.push(record);
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
+      sendJson(res, status, body, headers);
+    };
+    const failure = failures.shift();
+    if (failure) {
+      reply(failure.status, { message: failureMessage(failure) }, failureHeaders(failure));
+      return;
+    }
+    if (!record.authorized) {
+      reply(401, {
+        message: "Bad credentials",
+        documentation_url: "https://docs.github.com/rest",
+        status: "401",
+      });
+      return;
+    }
+    try {
+      const body = record.method === "POST" || record.method === "PATCH" ? await readJson(req) : {};
+      record.body = body;
+      const result = await routeApi(req, parts, url.searchParams, body);
+      record.status = result.status;
+      if ("json" in result) sendJson(res, result.status, result.json);
+      else sendText(res, result.status, result.text, result.type);
+    } catch (error) {
+      if (!(error instanceof HttpFailure)) throw error;
+      reply(
+        error.status,
+        {
+          message: error.message,
+          ...error.extra,
+          documentation_url: "https://docs.github.com/rest",
+        },
+        error.headers,
+      );
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error("fake github: request failed", error);
+      if (!res.headersSent) sendJson(res, 500, { message: "Server Error" });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  baseUrl = `http://${host}:${address.port}`;
+
+  return {
+    url: baseUrl,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+    pullRequests(repo) {
+      const entries = repo ? [repos.get(repo.toLowerCase())] : [...repos.values()];
+      return entries.flatMap((entry) => entry?.state.pulls.map((pr) => structuredClone(pr)) ?? []);
+    },
+    comments(repo, number) {
+      return structuredClone(repos.get(repo.toLowerCase())?.state.comments.get(number) ?? []);
+    },
+    failNext(count, status, failOptions = {}) {
+      for (let i = 0; i < count; i++)
+        failures.push({
+          status,
+          retryAfterSeconds: failOptions.retryAfterSeconds,
+          rateLimited: failOptions.rateLimited ?? true,
+        });
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/** A fake GitHub REST API for tests and the sandbox demo. */
+export {
+  startFakeGitHub,
+  type FakeGitHub,
+  type FakeGitHubOptions,
+  type FakeRepoConfig,
+} from "./fake-github.js";
+export type { FakeComment, FakePullRequest, RecordedRequest } from "./store.js";
+export { escapeHtml } from "./html-page.js";

@@ -1,0 +1,213 @@
+import { existsSync } from "node:fs";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import pino from "pino";
+import { createGitWorkspaces } from "../../server/adapters/git/index.js";
+import { isAppError } from "../../server/domain/app-error.js";
+import type { RepoConfig } from "../../server/domain/repo-config.js";
+import type { Workspaces } from "../../server/domain/ports/workspaces.js";
+import {
+  commitAndPush,
+  git,
+  makeBareRepo,
+  TempDirs,
+  type BareRepo,
+} from "../support/git-fixtures.js";
+
+const logger = pino({ level: "silent" });
+const author = { name: "Patchboard", email: "patchboard@example.test" };
+const tmp = new TempDirs();
+
+let remote: BareRepo;
+let root: string;
+let workspaces: Workspaces;
+let repo: RepoConfig;
+
+beforeEach(async () => {
+  remote = await makeBareRepo(tmp, {
+    "README.md": "# demo\n",
+    "src/app.js": "export const x = 1;\n",
+    "src/old.js": "obsolete\n",
+    ".gitignore": "*.log\n",
+  });
+  root = path.join(await tmp.make("patchboard-ws-"), "workspaces");
+  workspaces = createGitWorkspaces({ root, logger });
+  repo = {
+    jiraProject: "CALC",
+    github: "acme/calc",
+    baseBranch: "main",
+    cloneUrl: remote.bare,
+    testCommand: null,
+    reviewers: [],
+  };
+});
+
+afterEach(() => tmp.cleanup());
+
+async function expectAppError(promise: Promise<unknown>, code: string): Promise<void> {
+  const error: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(isAppError(error) ? error.code : error).toBe(code);
+}
+
+describe("git workspaces", () => {
+  it("prepares worktrees for two tasks of one repository concurrently", async () => {
+    const mainSha = git(remote.bare, "rev-parse", "main");
+    const [a, b] = await Promise.all([
+      workspaces.prepare(repo, "task-a", "codex/calc-1-first"),
+      workspaces.prepare(repo, "task-b", "codex/calc-2-second"),
+    ]);
+    expect(a).toEqual({
+      path: path.join(root, "worktrees", "task-a"),
+      branch: "codex/calc-1-first",
+      baseSha: mainSha,
+    });
+    expect(b.baseSha).toBe(mainSha);
+    expect(git(a.path, "rev-parse", "--abbrev-ref", "HEAD")).toBe("codex/calc-1-first");
+    expect(git(b.path, "rev-parse", "--abbrev-ref", "HEAD")).toBe("codex/calc-2-second");
+    expect(await readFile(path.join(b.path, "src/app.js"), "utf8")).toBe("export const x = 1;\n");
+    expect(existsSync(path.join(root, "mirrors", "acme__calc.git", "HEAD"))).toBe(true);
+  });
+
+  it("fetches the existing mirror instead of cloning it again", async () => {
+    await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    const mirror = path.join(root, "mirrors", "acme__calc.git");
+    const marker = path.join(mirror, "patchboard-test-marker");
+    await writeFile(marker, "still here");
+    const inode = (await stat(mirror)).ino;
+
+    const newMain = await commitAndPush(remote, "main", { "src/app.js": "export const x = 2;\n" });
+    const b = await workspaces.prepare(repo, "task-b", "codex/calc-2-second");
+
+    expect(existsSync(marker)).toBe(true);
+    expect((await stat(mirror)).ino).toBe(inode);
+    expect(b.baseSha).toBe(newMain);
+    expect(await readFile(path.join(b.path, "src/app.js"), "utf8")).toBe("export const x = 2;\n");
+  });
+
+  it("reuses a task's existing worktree as it is", async () => {
+    const first = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    await writeFile(path.join(first.path, "work-in-progress.txt"), "keep me\n");
+    const again = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    expect(again).toEqual(first);
+    expect(await readFile(path.join(again.path, "work-in-progress.txt"), "utf8")).toBe("keep me\n");
+    expect(await workspaces.find("task-a")).toEqual(first);
+    expect(await workspaces.find("task-unknown")).toBeNull();
+  });
+
+  it("continues a branch that already exists on the remote", async () => {
+    const mainSha = git(remote.bare, "rev-parse", "main");
+    const tip = await commitAndPush(remote, "codex/calc-3-rerun", {
+      "src/app.js": "export const x = 3;\n",
+    });
+    const ws = await workspaces.prepare(repo, "task-c", "codex/calc-3-rerun");
+    expect(ws.baseSha).toBe(mainSha);
+    expect(git(ws.path, "rev-parse", "HEAD")).toBe(tip);
+    expect(await workspaces.diff(ws)).toContain("+export const x = 3;");
+  });
+
+  it("diffs new, modified, deleted and binary files without touching the index", async () => {
+    const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    await writeFile(path.join(ws.path, "src/app.js"), "export const x = 42;\n");
+    await rm(path.join(ws.path, "src/old.js"));
+    await writeFile(path.join(ws.path, "src/new.js"), "export const y = 'new';\n");
+    await writeFile(
+      path.join(ws.path, "logo.png"),
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 0, 255]),
+    );
+    await writeFile(path.join(ws.path, "debug.log"), "ignored\n");
+    await writeFile(path.join(ws.path, "README.md"), "# demo\nstaged line\n");
+    git(ws.path, "add", "README.md");
+    const statusBefore = git(ws.path, "status", "--porcelain");
+
+    const diff = await workspaces.diff(ws);
+
+    expect(diff).toContain("diff --git a/src/app.js b/src/app.js");
+    expect(diff).toContain("+export const x = 42;");
+    expect(diff).toContain("diff --git a/src/old.js b/src/old.js\ndeleted file mode 100644");
+    expect(diff).toContain("diff --git a/src/new.js b/src/new.js\nnew file mode 100644");
+    expect(diff).toContain("+staged line");
+    expect(diff).toContain("Binary files /dev/null and b/logo.png differ");
+    expect(diff).not.toContain("debug.log");
+    expect(git(ws.path, "status", "--porcelain")).toBe(statusBefore);
+  });
+
+  it("includes commits the agent made itself in the diff", async () => {
+    const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    await writeFile(path.join(ws.path, "src/app.js"), "export const x = 7;\n");
+    git(ws.path, "commit", "-q", "-am", "agent commit");
+    expect(await workspaces.diff(ws)).toContain("+export const x = 7;");
+  });
+
+  it("commits everything and pushes the branch to the remote", async () => {
+    const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    expect(await workspaces.commitAll(ws, "nothing yet", author)).toBeNull();
+
+    await writeFile(path.join(ws.path, "src/new.js"), "export const y = 1;\n");
+    await rm(path.join(ws.path, "src/old.js"));
+    const sha = await workspaces.commitAll(ws, "CALC-1: fix the thing", author);
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(git(ws.path, "log", "-1", "--format=%an <%ae>|%s")).toBe(
+      "Patchboard <patchboard@example.test>|CALC-1: fix the thing",
+    );
+    expect(git(ws.path, "status", "--porcelain")).toBe("");
+
+    await workspaces.push(repo, ws);
+    expect(git(remote.bare, "rev-parse", "refs/heads/codex/calc-1-first")).toBe(sha);
+    expect(git(remote.bare, "show", `${sha ?? ""}:src/new.js`)).toBe("export const y = 1;");
+    expect(git(remote.bare, "for-each-ref", "--format=%(refname)", "refs/heads")).toBe(
+      "refs/heads/codex/calc-1-first\nrefs/heads/main",
+    );
+  });
+
+  it("returns the agent's own commit when nothing is left uncommitted", async () => {
+    const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    await writeFile(path.join(ws.path, "src/app.js"), "export const x = 9;\n");
+    git(ws.path, "commit", "-q", "-am", "agent commit");
+    expect(await workspaces.commitAll(ws, "unused", author)).toBe(
+      git(ws.path, "rev-parse", "HEAD"),
+    );
+  });
+
+  it("refuses to push a branch outside codex/", async () => {
+    const ws = await workspaces.prepare(repo, "task-a", "feature/not-ours");
+    await writeFile(path.join(ws.path, "x.txt"), "x\n");
+    await workspaces.commitAll(ws, "x", author);
+    await expectAppError(workspaces.push(repo, ws), "publish_refused");
+    expect(git(remote.bare, "for-each-ref", "--format=%(refname)", "refs/heads")).toBe(
+      "refs/heads/main",
+    );
+  });
+
+  it("reports a rejected push as github_push_failed", async () => {
+    const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    await commitAndPush(remote, "codex/calc-1-first", { "other.txt": "someone else\n" });
+    await writeFile(path.join(ws.path, "x.txt"), "x\n");
+    await workspaces.commitAll(ws, "x", author);
+    await expectAppError(workspaces.push(repo, ws), "github_push_failed");
+  });
+
+  it("removes a worktree and its local branch", async () => {
+    const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    await writeFile(path.join(ws.path, "dirty.txt"), "uncommitted\n");
+    await workspaces.remove("task-a");
+    expect(existsSync(ws.path)).toBe(false);
+    expect(await workspaces.find("task-a")).toBeNull();
+    const mirror = path.join(root, "mirrors", "acme__calc.git");
+    expect(git(mirror, "branch", "--list", "codex/calc-1-first")).toBe("");
+    await workspaces.remove("task-a");
+    // The same task id can be prepared again afterwards.
+    expect((await workspaces.prepare(repo, "task-a", "codex/calc-1-first")).path).toBe(ws.path);
+  });
+
+  it("fails with git_failed for a missing base branch or a bad task id", async () => {
+    await expectAppError(
+      workspaces.prepare({ ...repo, baseBranch: "nope" }, "task-a", "codex/x"),
+      "git_failed",
+    );
+    await expectAppError(workspaces.prepare(repo, "../escape", "codex/x"), "git_failed");
+    await expectAppError(workspaces.prepare(repo, "task-a", "codex/bad..name"), "git_failed");
+  });
+});

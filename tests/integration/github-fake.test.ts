@@ -1,0 +1,239 @@
+import { commitAndPush, TempDirs } from "../support/git-fixtures.js";
+import {
+  FAKE_TOKEN,
+  startFakeGitHubFixture,
+  type FakeGitHubFixture,
+} from "../support/github-fixtures.js";
+
+const tmp = new TempDirs();
+let fx: FakeGitHubFixture;
+
+beforeEach(async () => {
+  fx = await startFakeGitHubFixture(tmp);
+});
+
+afterEach(async () => {
+  await fx.github.close();
+  await tmp.cleanup();
+});
+
+/** Calls the fake's REST API with the test token. */
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  accept = "application/vnd.github+json",
+) {
+  const res = await fetch(`${fx.github.url}${path}`, {
+    method,
+    headers: { authorization: `token ${FAKE_TOKEN}`, accept, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json: unknown = res.headers.get("content-type")?.startsWith("application/json")
+    ? JSON.parse(text)
+    : null;
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: json as Record<string, unknown> & unknown[],
+  };
+}
+
+const XSS_TITLE = `<script>alert("title")</script>`;
+const XSS_BODY = `Fix <img src=x onerror=alert(1)> & "quotes"`;
+
+describe("fake GitHub", () => {
+  it("rejects requests without the token", async () => {
+    const res = await fetch(`${fx.github.url}/user`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ message: "Bad credentials" });
+    expect((await call("GET", "/user")).json).toMatchObject({ login: "patchboard-bot" });
+    expect((await call("GET", "/repos/acme/calc")).json).toMatchObject({
+      full_name: "acme/calc",
+      default_branch: "main",
+    });
+    expect((await call("GET", "/repos/acme/other")).status).toBe(404);
+  });
+
+  it("refuses a pull request whose head branch is not in the repository", async () => {
+    const res = await call("POST", "/repos/acme/calc/pulls", {
+      title: "t",
+      head: "acme:codex/nope",
+      base: "main",
+    });
+    expect(res.status).toBe(422);
+    expect(res.json).toMatchObject({
+      message: "Validation Failed",
+      errors: [{ field: "head", code: "invalid" }],
+    });
+    const noBase = await call("POST", "/repos/acme/calc/pulls", {
+      title: "t",
+      head: "main",
+      base: "nope",
+    });
+    expect(noBase.json).toMatchObject({ errors: [{ field: "base", code: "invalid" }] });
+  });
+
+  it("refuses a second open pull request for the same head, and one without commits", async () => {
+    await commitAndPush(fx.remote, "codex/calc-1-x", { "a.txt": "a\n" });
+    const input = { title: "t", head: "acme:codex/calc-1-x", base: "main" };
+    expect((await call("POST", "/repos/acme/calc/pulls", input)).status).toBe(201);
+    const again = await call("POST", "/repos/acme/calc/pulls", input);
+    expect(again.status).toBe(422);
+    expect(again.text).toContain("A pull request already exists for acme:codex/calc-1-x.");
+    const empty = await call("POST", "/repos/acme/calc/pulls", {
+      title: "t",
+      head: "main",
+      base: "main",
+    });
+    expect(empty.text).toContain("No commits between main and main");
+  });
+
+  it("lists pull requests by state, head and base, and updates them", async () => {
+    await commitAndPush(fx.remote, "codex/a", { "a.txt": "a\n" });
+    await commitAndPush(fx.remote, "codex/b", { "b.txt": "b\n" });
+    await call("POST", "/repos/acme/calc/pulls", { title: "A", head: "codex/a", base: "main" });
+    await call("POST", "/repos/acme/calc/pulls", {
+      title: "B",
+      head: "acme:codex/b",
+      base: "main",
+      draft: true,
+    });
+    const byHead = await call("GET", "/repos/acme/calc/pulls?state=open&head=acme%3Acodex%2Fb");
+    expect(byHead.json.map((pr) => (pr as { title: string }).title)).toEqual(["B"]);
+    expect(byHead.json[0]).toMatchObject({
+      number: 2,
+      draft: true,
+      state: "open",
+      head: { ref: "codex/b" },
+      base: { ref: "main" },
+    });
+    const closed = await call("PATCH", "/repos/acme/calc/pulls/1", {
+      state: "closed",
+      title: "A2",
+    });
+    expect(closed.json).toMatchObject({ state: "closed", title: "A2" });
+    expect((await call("GET", "/repos/acme/calc/pulls")).json).toHaveLength(1);
+    expect((await call("GET", "/repos/acme/calc/pulls?state=all&base=main")).json).toHaveLength(2);
+    expect((await call("GET", "/repos/acme/calc/pulls?state=all&base=dev")).json).toHaveLength(0);
+    expect((await call("GET", "/repos/acme/calc/pulls/1")).json).toMatchObject({
+      number: 1,
+      state: "closed",
+    });
+    expect((await call("GET", "/repos/acme/calc/pulls/9")).status).toBe(404);
+  });
+
+  it("only lets collaborators be asked for review", async () => {
+    await commitAndPush(fx.remote, "codex/a", { "a.txt": "a\n" });
+    await call("POST", "/repos/acme/calc/pulls", { title: "A", head: "codex/a", base: "main" });
+    const bad = await call("POST", "/repos/acme/calc/pulls/1/requested_reviewers", {
+      reviewers: ["alice", "eve"],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("Reviews may only be requested from collaborators");
+    const good = await call("POST", "/repos/acme/calc/pulls/1/requested_reviewers", {
+      reviewers: ["alice", "bob"],
+    });
+    expect(good.status).toBe(201);
+    expect(fx.github.pullRequests("acme/calc")[0]?.requested_reviewers.map((u) => u.login)).toEqual(
+      ["alice", "bob"],
+    );
+  });
+
+  it("serves the diff, the files and the comments of a pull request", async () => {
+    await commitAndPush(fx.remote, "codex/a", {
+      "src/app.js": "export const x = 2;\n",
+      "new.txt": "hello\n",
+    });
+    await call("POST", "/repos/acme/calc/pulls", { title: "A", head: "codex/a", base: "main" });
+    // main moves on after the branch: the diff is still only the branch's change (base...head).
+    await commitAndPush(fx.remote, "main", { "README.md": "# changed on main\n" });
+
+    const diff = await call(
+      "GET",
+      "/repos/acme/calc/pulls/1",
+      undefined,
+      "application/vnd.github.v3.diff",
+    );
+    expect(diff.headers.get("content-type")).toContain("application/vnd.github.diff");
+    expect(diff.text).toContain("+export const x = 2;");
+    expect(diff.text).not.toContain("README.md");
+
+    const raw = await fetch(`${fx.github.url}/acme/calc/pull/1.diff`);
+    expect(raw.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(await raw.text()).toBe(diff.text);
+
+    const files = await call("GET", "/repos/acme/calc/pulls/1/files");
+    expect(files.json).toEqual([
+      expect.objectContaining({
+        filename: "new.txt",
+        status: "added",
+        additions: 1,
+        deletions: 0,
+        patch: "@@ -0,0 +1 @@\n+hello",
+      }),
+      expect.objectContaining({
+        filename: "src/app.js",
+        status: "modified",
+        additions: 1,
+        deletions: 1,
+      }),
+    ]);
+
+    expect(
+      (await call("POST", "/repos/acme/calc/issues/1/comments", { body: "Looks good" })).status,
+    ).toBe(201);
+    expect((await call("GET", "/repos/acme/calc/issues/1/comments")).json).toMatchObject([
+      { body: "Looks good", user: { login: "patchboard-bot" } },
+    ]);
+    expect((await call("POST", "/repos/acme/calc/issues/1/comments", { body: "" })).status).toBe(
+      422,
+    );
+  });
+
+  it("escapes everything on the pull request page", async () => {
+    await commitAndPush(fx.remote, "codex/xss-<b>", {
+      "evil.html": "<script>alert('diff')</script>\n",
+    });
+    const created = await call("POST", "/repos/acme/calc/pulls", {
+      title: XSS_TITLE,
+      body: XSS_BODY,
+      head: "codex/xss-<b>",
+      base: "main",
+    });
+    expect(created.status).toBe(201);
+    await call("POST", "/repos/acme/calc/issues/1/comments", {
+      body: "</div><script>alert('comment')</script>",
+    });
+
+    const res = await fetch(String(created.json.html_url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    const html = await res.text();
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;");
+    expect(html).toContain("Fix &lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;");
+    expect(html).toContain("&lt;/div&gt;&lt;script&gt;alert(&#39;comment&#39;)&lt;/script&gt;");
+    expect(html).toContain("+&lt;script&gt;alert(&#39;diff&#39;)&lt;/script&gt;");
+    expect(html).toContain("codex/xss-&lt;b&gt;");
+
+    const list = await (await fetch(`${fx.github.url}/acme/calc/pulls`)).text();
+    expect(list).not.toMatch(/<script/i);
+    expect((await fetch(`${fx.github.url}/acme/calc/pull/99`)).status).toBe(404);
+  });
+
+  it("injects failures and records requests", async () => {
+    fx.github.failNext(1, 503, { retryAfterSeconds: 7 });
+    const failed = await call("GET", "/user");
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get("retry-after")).toBe("7");
+    fx.github.failNext(1, 403);
+    expect((await call("GET", "/user")).headers.get("x-ratelimit-remaining")).toBe("0");
+    expect((await call("GET", "/user")).status).toBe(200);
+    expect(fx.github.requests.map((r) => r.status)).toEqual([503, 403, 200]);
+    expect(JSON.stringify(fx.github.requests)).not.toContain(FAKE_TOKEN);
+  });
+});
