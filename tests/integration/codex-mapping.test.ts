@@ -256,3 +256,30 @@ describe("Codex configuration", () => {
     ).toThrow(/must not be under a temporary directory/);
   });
 });
+
+describe("file change paths", () => {
+  it("are made relative to the worktree, and left alone outside it", async () => {
+    const { toAgentEvent } = await import("../../server/adapters/codex/event-mapper.js");
+    const event = toAgentEvent(
+      {
+        type: "item.completed",
+        item: {
+          id: "f1",
+          type: "file_change",
+          status: "completed",
+          changes: [
+            { path: "/data/worktrees/t1/src/a.js", kind: "update" },
+            { path: "/elsewhere/b.js", kind: "add" },
+            { path: "src/c.js", kind: "delete" },
+          ],
+        },
+      },
+      "/data/worktrees/t1",
+    );
+    expect(
+      event?.type === "item.completed" &&
+        event.item.type === "file_change" &&
+        event.item.changes.map((c) => c.path),
+    ).toEqual(["src/a.js", "/elsewhere/b.js", "src/c.js"]);
+  });
+});

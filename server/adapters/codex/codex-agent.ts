@@ -111,7 +111,7 @@ export function createCodexAgent(options: CodexAgentOptions): CodingAgent {
           finalResponse = event.item.text;
         } else if (event.type === "turn.failed") turnFailedMessage = event.error.message;
         else if (event.type === "error") errorMessages.push(event.message);
-        const mapped = toAgentEvent(event);
+        const mapped = toAgentEvent(event, request.workingDirectory);
         if (mapped === null) {
           logger.debug({ eventType: event.type }, "codex event dropped");
         } else {

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { ThreadEvent, ThreadItem } from "@openai/codex-sdk";
 import { AgentEventSchema } from "../../../shared/agent-event.js";
 import type { AgentEvent } from "../../../shared/agent-event.js";
@@ -9,15 +10,29 @@ import type { AgentEvent } from "../../../shared/agent-event.js";
  */
 
 /** Shapes an SDK item towards the contract; the schema then strips what it does not list. */
-function normalizeItem(item: ThreadItem): Record<string, unknown> {
+function normalizeItem(item: ThreadItem, cwd: string | null): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...item };
+  // Codex reports changed files by absolute path; people (and the browser) want them
+  // relative to the repository, and the server's folders are nobody else's business.
+  if (item.type === "file_change" && cwd !== null) {
+    copy.changes = item.changes.map((change) => ({
+      ...change,
+      path: relativeTo(cwd, change.path),
+    }));
+  }
   // The CLI sends `exit_code: null` while a command runs; the contract leaves it out instead.
   if (copy.type === "command_execution" && copy.exit_code === null) delete copy.exit_code;
   if (copy.type === "mcp_tool_call" && copy.error == null) delete copy.error;
   return copy;
 }
 
-function candidate(event: ThreadEvent): unknown {
+function relativeTo(cwd: string, file: string): string {
+  if (!path.isAbsolute(file)) return file;
+  const relative = path.relative(cwd, file);
+  return relative.startsWith("..") ? file : relative;
+}
+
+function candidate(event: ThreadEvent, cwd: string | null): unknown {
   switch (event.type) {
     case "thread.started":
       return { type: event.type, threadId: event.thread_id };
@@ -37,7 +52,7 @@ function candidate(event: ThreadEvent): unknown {
     case "item.started":
     case "item.updated":
     case "item.completed":
-      return { type: event.type, item: normalizeItem(event.item) };
+      return { type: event.type, item: normalizeItem(event.item, cwd) };
     case "error":
       return { type: event.type, message: event.message };
     default:
@@ -45,8 +60,11 @@ function candidate(event: ThreadEvent): unknown {
   }
 }
 
-/** The contract event for an SDK event, or null when it has no place in the contract. */
-export function toAgentEvent(event: ThreadEvent): AgentEvent | null {
-  const parsed = AgentEventSchema.safeParse(candidate(event));
+/**
+ * The contract event for an SDK event, or null when it has no place in the contract.
+ * File paths inside `cwd` (the worktree) become relative to it.
+ */
+export function toAgentEvent(event: ThreadEvent, cwd: string | null = null): AgentEvent | null {
+  const parsed = AgentEventSchema.safeParse(candidate(event, cwd));
   return parsed.success ? parsed.data : null;
 }

@@ -12,7 +12,7 @@ export function ElapsedTime({ task }: { task: Pick<Task, "status" | "startedAt" 
   return (
     <span className="elapsed" title={running ? "Elapsed so far" : "Total run time"}>
       <span className="visually-hidden">{running ? "Elapsed: " : "Took: "}</span>
-      <span aria-hidden="true">⏱ </span>
+      <span className="muted">Elapsed </span>
       {formatDuration(ms)}
     </span>
   );
