@@ -4,7 +4,18 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules", "dist", "data", "coverage", "bench/results", "tests/.artifacts"] },
+  {
+    ignores: [
+      "node_modules",
+      "dist",
+      "data",
+      "coverage",
+      "bench/results",
+      "tests/.artifacts",
+      // The sandbox's sample repository: plain JavaScript data for the demo, not our code.
+      "server/sandbox/sample-project",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
