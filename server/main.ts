@@ -1,6 +1,7 @@
 import "dotenv/config";
 import { ConfigError } from "./config/config-error.js";
 import { loadConfig } from "./config/load-config.js";
+import { secretValues } from "./config/secret-values.js";
 import { createLogger } from "./logger.js";
 import { startServer, type RunningServer } from "./bootstrap/start-server.js";
 
@@ -19,7 +20,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: loaded.config.logLevel });
+  // Every configured secret value is also scrubbed from every log line (SECURITY.md).
+  const logger = createLogger({
+    level: loaded.config.logLevel,
+    secrets: secretValues(loaded.config),
+  });
   let running: RunningServer;
   if (loaded.mode === "production") {
     running = await startServer(loaded.config, logger);

@@ -12,6 +12,8 @@ export const AuthConfigResponseSchema = z.object({
   sandbox: z.boolean(),
   /** In dev mode, the users one may sign in as. */
   devUsers: z.array(z.object({ email: z.string(), name: z.string(), role: RoleSchema })),
+  /** Where the sign-in button goes (single sign-on); absent in dev and proxy mode. */
+  loginUrl: z.string().optional(),
 });
 /** `GET /api/auth/config` */
 export type AuthConfigResponse = z.infer<typeof AuthConfigResponseSchema>;
@@ -22,3 +24,26 @@ export const DevLoginRequestSchema = z
   .strict();
 /** `POST /api/auth/dev-login` */
 export type DevLoginRequest = z.infer<typeof DevLoginRequestSchema>;
+
+/**
+ * `POST /api/auth/logout` with single sign-on: where to send the browser to end the
+ * identity provider's session too. Other modes answer 204 without a body.
+ */
+export const LogoutResponseSchema = z.object({ logoutUrl: z.string() });
+/** `POST /api/auth/logout` */
+export type LogoutResponse = z.infer<typeof LogoutResponseSchema>;
+
+/**
+ * `details` of the 403 `forbidden` that `GET /api/me` answers for someone who signed in
+ * but has no role: who they are, so the page can tell them what to ask an admin for.
+ */
+export const NoRoleDetailsSchema = z.object({
+  reason: z.literal("no_role"),
+  email: z.string(),
+  name: z.string(),
+});
+/** Details of the "signed in without a role" 403. */
+export type NoRoleDetails = z.infer<typeof NoRoleDetailsSchema>;
+
+/** The header the web app sends on every state-changing request (CSRF defence). */
+export const CSRF_HEADER = "X-Patchboard-CSRF";

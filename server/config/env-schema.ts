@@ -35,6 +35,8 @@ export const EnvSchema = z.object({
   MAX_CONCURRENT_TASKS: positiveInt(2).pipe(z.number().max(64)),
   CODEX_TURN_TIMEOUT_MS: positiveInt(20 * 60_000),
   CODEX_IDLE_TIMEOUT_MS: positiveInt(5 * 60_000),
+  WORKSPACE_RETENTION_HOURS: positiveInt(72),
+  SANDBOX_STEP_DELAY_MS: z.coerce.number().int().nonnegative().default(2000),
 
   JIRA_BASE_URL: optionalUrl,
   JIRA_EMAIL: optionalString,
@@ -51,11 +53,49 @@ export const EnvSchema = z.object({
   GITHUB_TOKEN: optionalString,
   GITHUB_API_URL: url.default("https://api.github.com"),
 
+  /** The nightly pull request review: when (cron in REVIEW_TZ), how far back, where to post. */
+  REVIEW_CRON: z.string().trim().min(1).default("0 2 * * *"),
+  REVIEW_TZ: z.string().trim().min(1).default("UTC"),
+  REVIEW_WINDOW_HOURS: positiveInt(24).pipe(z.number().max(24 * 31)),
+  REVIEW_COMMENT_ON_PR: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(["true", "false", "1", "0", ""]))
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  SLACK_WEBHOOK_URL: optionalUrl,
+
   REPOS_FILE: z.string().trim().min(1).default("./patchboard.repos.json"),
   PATCHBOARD_API_TOKENS: optionalString,
   AUTH_MODE: z.enum(["dev", "oidc", "proxy"]).optional(),
   PATCHBOARD_DEV_USERS: optionalString,
   SESSION_TTL_HOURS: positiveInt(12),
+  /** Signs the short-lived sign-in cookies; random per process when unset. */
+  SESSION_SECRET: optionalString,
+
+  OIDC_ISSUER_URL: optionalUrl,
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_REDIRECT_URL: optionalUrl,
+  OIDC_POST_LOGOUT_REDIRECT_URL: optionalUrl,
+  OIDC_SCOPES: z.string().trim().min(1).default("openid email profile"),
+  OIDC_GROUPS_CLAIM: z.string().trim().min(1).default("groups"),
+  OIDC_ROLE_GROUPS: optionalString,
+  ROLE_PM_EMAILS: optionalString,
+  ROLE_ENGINEER_EMAILS: optionalString,
+  ROLE_ADMIN_EMAILS: optionalString,
+
+  PROXY_EMAIL_HEADER: z.string().trim().min(1).default("X-Forwarded-Email"),
+  PROXY_NAME_HEADER: optionalString,
+  PROXY_GROUPS_HEADER: optionalString,
+  PROXY_TRUSTED_IPS: optionalString,
+
+  TASK_RATE_LIMIT_PER_MINUTE: positiveInt(10),
+  /** Reverse proxies whose X-Forwarded-* headers are believed (https detection, client IP). */
+  TRUST_PROXY: optionalString,
+  PROTECTED_PATHS: optionalString,
+  MAX_DIFF_BYTES: positiveInt(500 * 1024),
 
   GIT_AUTHOR_NAME: z.string().trim().min(1).default("Patchboard"),
   GIT_AUTHOR_EMAIL: z.string().trim().min(3).default("patchboard@localhost"),

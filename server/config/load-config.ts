@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { AppConfig, BaseConfig, JiraAuth } from "./app-config.js";
+import type { AppConfig, BaseConfig, JiraAuth, ReviewConfig } from "./app-config.js";
 import { ConfigError } from "./config-error.js";
 import { EnvSchema, type Env } from "./env-schema.js";
-import { parseApiTokens, parseDevUsers } from "./parse-users.js";
+import { authConfig } from "./auth-config.js";
+import { IpAllowList } from "./ip-allow-list.js";
 import { readReposFile } from "./repos-file.js";
+import { DEFAULT_PROTECTED_PATHS } from "../domain/publish-guard/index.js";
+import { parseReviewSchedule } from "../domain/reviews/review-schedule.js";
 
 /** What start-up found: a full production configuration, or the base of a sandbox run. */
 export type LoadedConfig =
@@ -67,10 +70,6 @@ function baseConfig(
       `CODEX_HOME: ${codexHome} is under the temporary folder, where Codex misbehaves; set CODEX_HOME (or DATA_DIR) elsewhere`,
     );
   }
-  const authMode = env.AUTH_MODE ?? "dev";
-  if (authMode !== "dev") {
-    problems.push(`AUTH_MODE: "${authMode}" is not available in this version; use AUTH_MODE=dev`);
-  }
   return {
     mode,
     version: readVersion(),
@@ -78,12 +77,16 @@ function baseConfig(
     host: env.HOST,
     dataDir,
     logLevel: env.LOG_LEVEL,
-    auth: {
-      mode: authMode,
-      devUsers: parseDevUsers(env.PATCHBOARD_DEV_USERS, problems),
-      apiTokens: parseApiTokens(env.PATCHBOARD_API_TOKENS, problems),
-      sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
+    auth: authConfig(env, mode, problems),
+    security: {
+      taskRateLimitPerMinute: env.TASK_RATE_LIMIT_PER_MINUTE,
+      trustProxy: trustProxy(env.TRUST_PROXY, problems),
     },
+    publishGuard: {
+      protectedPaths: protectedPaths(env.PROTECTED_PATHS),
+      maxDiffBytes: env.MAX_DIFF_BYTES,
+    },
+    reviews: reviewConfig(env, problems),
     git: { authorName: env.GIT_AUTHOR_NAME, authorEmail: env.GIT_AUTHOR_EMAIL },
     pricing: {
       currency: env.PRICE_CURRENCY,
@@ -95,8 +98,41 @@ function baseConfig(
       maxConcurrent: env.MAX_CONCURRENT_TASKS,
       turnTimeoutMs: env.CODEX_TURN_TIMEOUT_MS,
       idleTimeoutMs: env.CODEX_IDLE_TIMEOUT_MS,
+      workspaceRetentionHours: env.WORKSPACE_RETENTION_HOURS,
     },
     codexHome,
+  };
+}
+
+/** `TRUST_PROXY`: loopback plus the listed proxies. */
+function trustProxy(value: string | undefined, problems: string[]): string[] {
+  const parsed = IpAllowList.parse("TRUST_PROXY", value);
+  problems.push(...parsed.problems);
+  return ["loopback", ...parsed.list.entries];
+}
+
+/** `PROTECTED_PATHS` (comma-separated globs) or the publish guard's defaults. */
+function protectedPaths(value: string | undefined): string[] {
+  const globs = (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return globs.length > 0 ? globs : [...DEFAULT_PROTECTED_PATHS];
+}
+
+/** `REVIEW_*` and `SLACK_WEBHOOK_URL`; a bad schedule is a start-up error, not a silent no-op. */
+function reviewConfig(env: Env, problems: string[]): ReviewConfig {
+  try {
+    parseReviewSchedule(env.REVIEW_CRON, env.REVIEW_TZ);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+  return {
+    cron: env.REVIEW_CRON,
+    timeZone: env.REVIEW_TZ,
+    windowHours: env.REVIEW_WINDOW_HOURS,
+    commentOnPr: env.REVIEW_COMMENT_ON_PR,
+    slackWebhookUrl: env.SLACK_WEBHOOK_URL ?? null,
   };
 }
 

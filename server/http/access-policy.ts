@@ -18,6 +18,9 @@ export const ACCESS_POLICY = {
   "tasks:follow_up": ENGINEERS,
   "prompt_tasks:create": ENGINEERS,
   "history:read": ADMINS,
+  "tasks:audit": ADMINS,
+  "reviews:read": ENGINEERS,
+  "reviews:run": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 /** A permission a route can require. */

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
+import type { User } from "../../shared/user.js";
+import type { SessionStore } from "../domain/ports/session-store.js";
 
 /** The name of the session cookie. */
 export const SESSION_COOKIE = "pb_session";
@@ -17,12 +19,17 @@ export function hashSessionSecret(secret: string): string {
 
 /** The session cookie's value, if the request has one. */
 export function readSessionCookie(req: Request): string | undefined {
+  return readCookie(req, SESSION_COOKIE);
+}
+
+/** A cookie's value, if the request has it (and it is not empty). */
+export function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === SESSION_COOKIE) {
+    if (part.slice(0, eq).trim() === name) {
       const value = part.slice(eq + 1).trim();
       return value === "" ? undefined : value;
     }
@@ -54,4 +61,27 @@ export function clearSessionCookie(req: Request, res: Response): void {
     secure: req.secure,
     path: "/",
   });
+}
+
+/**
+ * Starts a database-backed session for a signed-in user and sets its cookie. Only the
+ * hash of the cookie's secret is stored; the session ends after `sessionTtlMs`.
+ */
+export async function startSession(deps: {
+  sessions: SessionStore;
+  sessionTtlMs: number;
+  now: () => Date;
+  req: Request;
+  res: Response;
+  user: User;
+}): Promise<void> {
+  const { secret, idHash } = newSessionSecret();
+  const now = deps.now();
+  await deps.sessions.create({
+    idHash,
+    user: deps.user,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + deps.sessionTtlMs).toISOString(),
+  });
+  writeSessionCookie(deps.req, deps.res, secret, deps.sessionTtlMs);
 }

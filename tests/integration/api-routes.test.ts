@@ -84,6 +84,7 @@ describe("authentication", () => {
     expect(config.body.devUsers).toHaveLength(2);
     const login = await h.request
       .post("/api/auth/dev-login")
+      .set("X-Patchboard-CSRF", "1")
       .send({ email: "eve@acme.test" })
       .expect(200);
     expect(MeResponseSchema.parse(login.body).user.role).toBe("engineer");
@@ -94,16 +95,30 @@ describe("authentication", () => {
     const session = cookie.split(";")[0] ?? "";
     const me = await h.request.get("/api/me").set("Cookie", session).expect(200);
     expect(me.body.user.email).toBe("eve@acme.test");
-    await h.request.post("/api/auth/logout").set("Cookie", session).expect(204);
+    await h.request
+      .post("/api/auth/logout")
+      .set("Cookie", session)
+      .set("X-Patchboard-CSRF", "1")
+      .expect(204);
     await h.request.get("/api/me").set("Cookie", session).expect(401);
   });
 
   it("dev sign-in refuses unknown users and bad bodies", async () => {
     expectError(
-      (await h.request.post("/api/auth/dev-login").send({ email: "x@y.z" }).expect(401)).body,
+      (
+        await h.request
+          .post("/api/auth/dev-login")
+          .set("X-Patchboard-CSRF", "1")
+          .send({ email: "x@y.z" })
+          .expect(401)
+      ).body,
       "unauthorized",
     );
-    const bad = await h.request.post("/api/auth/dev-login").send({ mail: "x" }).expect(400);
+    const bad = await h.request
+      .post("/api/auth/dev-login")
+      .set("X-Patchboard-CSRF", "1")
+      .send({ mail: "x" })
+      .expect(400);
     expect(expectError(bad.body, "validation_error").message).toContain("body.email");
   });
 });

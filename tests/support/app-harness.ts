@@ -1,4 +1,4 @@
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import supertest from "supertest";
 import {
   createSqliteSessionStore,
@@ -6,8 +6,9 @@ import {
   createStatsQuery,
   openSqliteDatabase,
 } from "../../server/adapters/storage/index.js";
-import { createApp } from "../../server/app.js";
+import { createApp, type AppDeps } from "../../server/app.js";
 import type { BaseConfig } from "../../server/config/app-config.js";
+import type { TaskDeps } from "../../server/domain/task-deps.js";
 import { TaskRunner } from "../../server/domain/tasks/task-runner.js";
 import { runTask } from "../../server/domain/tasks/run-task.js";
 import { domainHarness } from "./fakes/domain-harness.js";
@@ -19,22 +20,32 @@ export const TOKENS = {
   admin: "admin-token-0123456789abcdef",
 } as const;
 
+/** What a test may change about the harness's app (sign-in modes, logging, the guard). */
+export interface AppHarnessOptions {
+  auth?: Partial<BaseConfig["auth"]>;
+  security?: BaseConfig["security"];
+  logger?: Logger;
+  settings?: Partial<TaskDeps["settings"]>;
+  /** Mounts the review routes on this service (the route walk needs every route). */
+  reviews?: AppDeps["reviews"];
+}
+
 /**
  * The HTTP app on a real SQLite database (in memory) with in-memory Jira, GitHub, git
  * and agent fakes: for route tests with supertest.
  */
-export async function appHarness() {
-  const h = domainHarness();
+export async function appHarness(options: AppHarnessOptions = {}) {
+  const h = domainHarness(options.settings);
   const db = await openSqliteDatabase({ file: ":memory:", logger: pino({ level: "silent" }) });
   const store = createSqliteTaskStore(db);
-  const deps = { ...h.deps, store };
+  const deps = { ...h.deps, store, ...(options.logger ? { logger: options.logger } : {}) };
   const runner = new TaskRunner({
     store,
     run: (taskId, signal) => runTask(deps, taskId, signal),
     concurrency: 2,
     logger: deps.logger,
   });
-  const config: Pick<BaseConfig, "mode" | "version" | "auth" | "pricing"> = {
+  const config: Pick<BaseConfig, "mode" | "version" | "auth" | "pricing" | "security"> = {
     mode: "production",
     version: "1.2.3",
     auth: {
@@ -48,7 +59,9 @@ export async function appHarness() {
         user: { email: `${role}@acme.test`, name: role, role },
       })),
       sessionTtlMs: 3_600_000,
+      ...options.auth,
     },
+    ...(options.security ? { security: options.security } : {}),
     pricing: {
       currency: "USD",
       inputPerMillion: 1,
@@ -59,11 +72,12 @@ export async function appHarness() {
   const app = createApp({
     config,
     jiraBaseUrl: "https://jira.example",
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
     tasks: { ...deps, queue: runner },
     sessions: createSqliteSessionStore(db),
     stats: createStatsQuery(db),
     webDir: null,
+    ...(options.reviews ? { reviews: options.reviews } : {}),
   });
   const request = supertest(app);
   const as = (role: keyof typeof TOKENS) => ({

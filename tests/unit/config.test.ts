@@ -23,6 +23,7 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 const production = {
+  AUTH_MODE: "dev",
   CODEX_API_KEY: "sk-test",
   JIRA_BASE_URL: "https://acme.atlassian.net/",
   JIRA_EMAIL: "bot@acme.test",
@@ -84,6 +85,7 @@ describe("loadConfig", () => {
 
   it("lists every problem of a half-filled production setup at once", () => {
     const problems = problemsOf({
+      AUTH_MODE: "dev",
       GITHUB_TOKEN: "ghp",
       JIRA_EMAIL: "bot@acme.test",
       REPOS_FILE: "missing.json",

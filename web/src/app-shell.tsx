@@ -1,7 +1,9 @@
+import { ApiError } from "./api/api-error.js";
 import { AppRoutes } from "./app-routes.js";
 import { ErrorPanel } from "./components/error-panel.js";
 import { LoadingState } from "./components/loading-state.js";
 import { useMeQuery } from "./hooks/use-current-user.js";
+import { NoAccessPage, isNoRoleError } from "./pages/no-access-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
 
 /**
@@ -12,6 +14,9 @@ export function AppShell() {
   const me = useMeQuery();
   if (me.isPending) return <LoadingState label="Checking your session…" />;
   if (me.isError) {
+    if (me.error instanceof ApiError && isNoRoleError(me.error)) {
+      return <NoAccessPage error={me.error} />;
+    }
     return (
       <div className="page page--narrow">
         <ErrorPanel

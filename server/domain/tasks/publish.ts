@@ -1,5 +1,6 @@
 import type { PullRequest, Task } from "../../../shared/task.js";
 import { toAppError } from "../app-error.js";
+import { assertPublishable } from "../publish-guard/index.js";
 import { changeStatus } from "./change-status.js";
 import {
   pullRequestBody,
@@ -23,6 +24,8 @@ export async function publish(ctx: RunContext, turnSummary: string): Promise<Tas
     return complete(ctx, "no_changes", null);
   }
   ctx.task = (await changeStatus(deps, ctx.task.id, { phase: "publishing" })) ?? ctx.task;
+  // The agent read untrusted ticket text: refuse protected paths, huge diffs and secrets.
+  assertPublishable(diff, deps.settings.publishGuard);
   const sha = await deps.workspaces.commitAll(
     workspace,
     commitMessage(ctx.task, turnSummary),
@@ -66,10 +69,21 @@ export async function publish(ctx: RunContext, turnSummary: string): Promise<Tas
       await deps.codeHost.requestReviewers(repo.github, pullRequest.number, repo.reviewers);
     }
   }
-  if (ctx.task.ticketKey !== null && existing === null) {
+  if (ctx.task.ticketKey !== null && (existing === null || !(await isLinked(ctx, pullRequest)))) {
     await linkOnTicket(ctx, ctx.task.ticketKey, pullRequest);
   }
   return complete(ctx, "pr_opened", pullRequest);
+}
+
+/**
+ * Whether the ticket already links this pull request. A run that opened the pull request
+ * but crashed or hit a Jira outage before commenting must still link it when it runs
+ * again; a follow-up must not comment twice.
+ */
+async function isLinked(ctx: RunContext, pr: PullRequest): Promise<boolean> {
+  if (ctx.task.ticketKey === null) return true;
+  const issue = await ctx.deps.tracker.getIssue(ctx.task.ticketKey);
+  return issue === null || issue.comments.some((comment) => comment.body.includes(pr.url));
 }
 
 async function linkOnTicket(ctx: RunContext, ticketKey: string, pr: PullRequest): Promise<void> {

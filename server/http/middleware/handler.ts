@@ -3,7 +3,7 @@ import type { ZodType, z } from "zod";
 import type { User } from "../../../shared/user.js";
 import { AppError } from "../../domain/app-error.js";
 import { allows, type Permission } from "../access-policy.js";
-import { findRequestUser } from "../request-user.js";
+import { findRequestUser, requireRequestUser } from "../request-user.js";
 
 /** What a route declares: who may call it and the shapes of its input. */
 interface RouteSpec<B extends ZodType, Q extends ZodType, P extends ZodType> {
@@ -39,8 +39,8 @@ export function handle<
   spec: RouteSpec<B, Q, P>,
   run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>>) => Promise<void> | void,
 ): RequestHandler {
-  return async (req: Request, res: Response, _next: NextFunction) => {
-    const user = findRequestUser(req);
+  const handler = async (req: Request, res: Response, _next: NextFunction) => {
+    const user = spec.permission === "public" ? findRequestUser(req) : requireRequestUser(req);
     if (spec.permission !== "public") {
       if (user === undefined) throw new AppError("unauthorized", "Sign in first");
       if (!allows(user.role, spec.permission)) {
@@ -78,4 +78,15 @@ export function handle<
       res,
     });
   };
+  // The route walk test reads this to check every route against the access policy.
+  return Object.assign(handler, { [ROUTE_PERMISSION]: spec.permission });
+}
+
+/** Where handle() records a route's permission on its handler, for the route walk. */
+export const ROUTE_PERMISSION = Symbol.for("patchboard.route-permission");
+
+/** The permission a route handler built by handle() requires, or undefined for others. */
+export function routePermission(handler: unknown): Permission | "public" | undefined {
+  if (typeof handler !== "function") return undefined;
+  return (handler as { [ROUTE_PERMISSION]?: Permission | "public" })[ROUTE_PERMISSION];
 }

@@ -55,6 +55,14 @@ export class FakeTracker implements IssueTracker {
   addComment(key: string, body: string): Promise<void> {
     if (this.commentError) return Promise.reject(this.commentError);
     this.comments.push({ key, body });
+    // Like Jira, the comment then shows on the issue.
+    const issue = this.issues.get(key);
+    issue?.comments.push({
+      id: String(this.comments.length),
+      author: "Patchboard",
+      body,
+      created: new Date().toISOString(),
+    });
     return Promise.resolve();
   }
 

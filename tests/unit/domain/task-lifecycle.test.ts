@@ -254,3 +254,34 @@ describe("task runner", () => {
     });
   });
 });
+
+describe("publishing after a Jira outage", () => {
+  it("links the pull request on the ticket when a retry finds the PR already open", async () => {
+    const h = domainHarness();
+    h.tracker.add({ key: "CALC-1" });
+    h.agent.script(
+      { final: analysisJson() },
+      {
+        writes: { "a.js": "fixed" },
+        commands: [{ command: "npm test", exitCode: 0 }],
+        final: "fixed",
+      },
+    );
+    h.tracker.commentError = new AppError("jira_unavailable", "Jira is down");
+    const { task } = await createFixTask(h.deps, { ticketKey: "CALC-1", user: pm });
+    await h.runner.idle();
+    expect(await h.store.get(task.id)).toMatchObject({
+      status: "failed",
+      error: { code: "jira_unavailable" },
+    });
+    expect(h.codeHost.pulls).toHaveLength(1);
+
+    h.tracker.commentError = null;
+    await retryTask(h.deps, { taskId: task.id, user: pm });
+    await h.runner.idle();
+    expect(await h.store.get(task.id)).toMatchObject({ status: "completed", outcome: "pr_opened" });
+    expect(h.codeHost.pulls).toHaveLength(1);
+    expect(h.tracker.comments).toHaveLength(1);
+    expect(h.tracker.comments[0]?.body).toContain(h.codeHost.pulls[0]?.url);
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ErrorBodySchema } from "../../../shared/index.js";
+import { CSRF_HEADER, ErrorBodySchema } from "../../../shared/index.js";
 import { ApiError } from "./api-error.js";
 
 interface RequestOptions {
@@ -17,6 +17,8 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   if (options.signal) init.signal = options.signal;
   if (method === "POST") {
     headers["Content-Type"] = "application/json";
+    // The server refuses cookie-authenticated changes without it (CSRF defence).
+    headers[CSRF_HEADER] = "1";
     init.body = JSON.stringify(options.body ?? {});
   }
   let response: Response;

@@ -31,6 +31,18 @@ export function SignInPage() {
         onRetry={() => void config.refetch()}
       />
     );
+  else if (config.data.mode === "oidc")
+    body = (
+      <>
+        <p className="muted">Patchboard uses your company account.</p>
+        <p>
+          {/* A plain navigation: the server redirects to the identity provider and back. */}
+          <a className="button" href={signInHref(config.data.loginUrl ?? "/api/auth/oidc/login")}>
+            Sign in with your company account
+          </a>
+        </p>
+      </>
+    );
   else if (config.data.mode !== "dev")
     body = (
       <p>
@@ -88,4 +100,10 @@ export function SignInPage() {
       </main>
     </div>
   );
+}
+
+/** The sign-in link, asking to come back to the page the person was on. */
+function signInHref(loginUrl: string): string {
+  const here = `${window.location.pathname}${window.location.search}`;
+  return here === "/" ? loginUrl : `${loginUrl}?returnTo=${encodeURIComponent(here)}`;
 }

@@ -5,6 +5,7 @@ import { StatusPill } from "../../components/status-pill.js";
 import { estimateCost, formatCost, totalTokens } from "../../lib/cost.js";
 import { durationBetween, formatCompact, formatDuration, formatNumber } from "../../lib/format.js";
 import { OUTCOME_LABELS } from "../../lib/task-labels.js";
+import { TaskAudit } from "./task-audit.js";
 
 /** One task in the History table. */
 export function HistoryRow({ task, pricing }: { task: Task; pricing: Pricing | undefined }) {
@@ -22,6 +23,7 @@ export function HistoryRow({ task, pricing }: { task: Task; pricing: Pricing | u
       </td>
       <td className="truncate" title={task.createdBy}>
         {task.createdBy}
+        <TaskAudit taskId={task.id} />
       </td>
       <td className="nowrap">
         <RelativeTime iso={task.startedAt ?? task.createdAt} />

@@ -1,0 +1,102 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import type { RoleMapping } from "../../config/app-config.js";
+import { resolveRole } from "../../config/role-mapping.js";
+import { AppError } from "../../domain/app-error.js";
+import type { SessionStore } from "../../domain/ports/session-store.js";
+import { handle } from "../middleware/handler.js";
+import { writeNoAccess, NO_ACCESS_COOKIE } from "../no-access-cookie.js";
+import type { OidcClient, OidcTransaction } from "../oidc/oidc-client.js";
+import { startSession } from "../session-cookie.js";
+import type { SignedCookies } from "../signed-cookie.js";
+
+/** The cookie holding the sign-in transaction, only sent to the callback. */
+const TRANSACTION_COOKIE = "pb_oidc";
+const TRANSACTION_PATH = "/api/auth/oidc";
+/** How long someone may take at the identity provider. */
+const TRANSACTION_MAX_AGE_MS = 10 * 60_000;
+
+const LoginQuerySchema = z.object({ returnTo: z.string().max(2000).optional() }).loose();
+const TransactionSchema = z.object({
+  state: z.string(),
+  nonce: z.string(),
+  codeVerifier: z.string(),
+  redirectUri: z.string(),
+  returnTo: z.string(),
+});
+
+/** Dependencies of the OpenID Connect routes. */
+export interface OidcRouteDeps {
+  oidc: OidcClient;
+  redirectUrl: string | null;
+  roles: RoleMapping;
+  sessions: SessionStore;
+  cookies: SignedCookies;
+  sessionTtlMs: number;
+  now: () => Date;
+}
+
+/**
+ * `AUTH_MODE=oidc`: `/api/auth/oidc/login` sends the browser to the identity provider;
+ * `/api/auth/oidc/callback` takes it back, checks everything, and starts a database
+ * session (or marks the browser "signed in without a role") before returning to the app.
+ */
+export function oidcRoutes(deps: OidcRouteDeps): Router {
+  const router = Router();
+  router.get(
+    "/auth/oidc/login",
+    handle({ permission: "public", query: LoginQuerySchema }, async ({ query, req, res }) => {
+      const redirectUri = deps.redirectUrl ?? `${origin(req)}/api/auth/oidc/callback`;
+      const { url, transaction } = await deps.oidc.start(redirectUri, safeReturnTo(query.returnTo));
+      deps.cookies.write(req, res, TRANSACTION_COOKIE, transaction, {
+        maxAgeMs: TRANSACTION_MAX_AGE_MS,
+        path: TRANSACTION_PATH,
+      });
+      res.redirect(302, url);
+    }),
+  );
+
+  router.get(
+    "/auth/oidc/callback",
+    handle({ permission: "public" }, async ({ req, res }) => {
+      const stored = TransactionSchema.safeParse(deps.cookies.read(req, TRANSACTION_COOKIE));
+      // One use only, whatever happens next.
+      deps.cookies.clear(req, res, TRANSACTION_COOKIE, TRANSACTION_PATH);
+      if (!stored.success) {
+        throw new AppError(
+          "unauthorized",
+          "The sign-in expired or was started in another browser; sign in again",
+        );
+      }
+      const transaction: OidcTransaction = stored.data;
+      const query = req.originalUrl.includes("?")
+        ? req.originalUrl.slice(req.originalUrl.indexOf("?"))
+        : "";
+      const identity = await deps.oidc.finish(query, transaction);
+      const role = resolveRole(deps.roles, identity);
+      if (role === null) {
+        req.log.info({ user: identity.email }, "signed in without a role");
+        writeNoAccess(deps.cookies, req, res, { email: identity.email, name: identity.name });
+        res.redirect(302, "/");
+        return;
+      }
+      const user = { email: identity.email, name: identity.name, role };
+      await startSession({ ...deps, req, res, user });
+      deps.cookies.clear(req, res, NO_ACCESS_COOKIE);
+      req.log.info({ user: user.email, role }, "signed in");
+      res.redirect(302, transaction.returnTo);
+    }),
+  );
+  return router;
+}
+
+/** The app's own origin as the browser sees it (trust proxy decides what counts). */
+export function origin(req: Request): string {
+  return `${req.protocol}://${req.get("host") ?? "localhost"}`;
+}
+
+/** Only same-site app paths: never `//evil.example` or an absolute URL (open redirect). */
+export function safeReturnTo(value: string | undefined): string {
+  if (value === undefined || !/^\/(?![/\\])/.test(value) || /[\r\n]/.test(value)) return "/";
+  return value.startsWith("/api/") ? "/" : value;
+}
