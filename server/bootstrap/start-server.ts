@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { createApp } from "../app.js";
 import type { AppConfig } from "../config/app-config.js";
-import { buildServices } from "./build-services.js";
+import { buildServices, type ServiceOverrides } from "./build-services.js";
+import { warmCodexHome } from "./codex-warmup.js";
+import { startReviewScheduler } from "./review-scheduler.js";
 
 /** A running Patchboard server. */
 export interface RunningServer {
@@ -24,7 +26,7 @@ export const DEFAULT_WEB_DIR = path.resolve(
 export async function startServer(
   config: AppConfig,
   logger: Logger,
-  options: { webDir?: string | null } = {},
+  options: { webDir?: string | null; services?: ServiceOverrides } = {},
 ): Promise<RunningServer> {
   if (config.auth.mode === "dev" && config.mode !== "sandbox") {
     logger.warn(
@@ -32,7 +34,12 @@ export async function startServer(
       "dev sign-in is enabled outside the sandbox: anyone who can reach the server can sign in as a listed user",
     );
   }
-  const services = await buildServices(config, logger);
+  const services = await buildServices(config, logger, options.services);
+  // Before any task runs: parallel first runs would race to create Codex's databases.
+  await warmCodexHome(config.codexHome, logger);
+  // Recovery (resume or fail what a crash left running) ends before requests come in,
+  // so a click meanwhile never sees a task half-way through being recovered.
+  await services.runner.start();
   const app = createApp({
     config,
     jiraBaseUrl: config.jira.baseUrl,
@@ -41,6 +48,7 @@ export async function startServer(
     sessions: services.sessions,
     stats: services.stats,
     webDir: options.webDir === undefined ? DEFAULT_WEB_DIR : options.webDir,
+    reviews: services.reviews,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -48,8 +56,11 @@ export async function startServer(
   });
   const address = server.address() as AddressInfo;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`;
-  await services.runner.start();
   logger.info({ url, mode: config.mode, repos: config.repos.length }, "patchboard listening");
+  // Reports a wrong credential in the log and to admins; never stops the server.
+  void services.serviceCheck.run();
+  services.janitor.start();
+  const reviewScheduler = startReviewScheduler(config, services.reviews, logger);
   return {
     url,
     services,
@@ -58,6 +69,9 @@ export async function startServer(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await services.janitor.stop();
+      reviewScheduler?.stop();
+      await services.reviews.stop();
       await services.runner.stop();
       await services.close();
     },

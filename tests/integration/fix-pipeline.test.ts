@@ -91,7 +91,12 @@ beforeAll(async () => {
       cachedInputPerMillion: 0.1,
       outputPerMillion: 10,
     },
-    tasks: { maxConcurrent: 2, turnTimeoutMs: 120_000, idleTimeoutMs: 60_000 },
+    tasks: {
+      maxConcurrent: 2,
+      turnTimeoutMs: 120_000,
+      idleTimeoutMs: 60_000,
+      workspaceRetentionHours: 72,
+    },
     codexHome: path.join(dataDir, "codex-home"),
     codex: { apiKey: SECRETS.codexKey, baseUrl: model.url, model: SCRIPTED_MODEL_NAME },
     jira: {

@@ -3,14 +3,18 @@ import path from "node:path";
 import type { Logger } from "pino";
 import type { RepoConfig } from "../../domain/repo-config.js";
 import type { Workspace, Workspaces } from "../../domain/ports/workspaces.js";
+import type { PullRequestCheckouts } from "../../domain/reviews/review-ports.js";
 import { AppError } from "../../domain/app-error.js";
 import { commitAll, worktreeDiff } from "./changes.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { mirrorPath, REMOTE_REFS, resolveRef, syncMirror } from "./mirror.js";
+import { checkoutPullRequest } from "./pull-request-checkout.js";
 import { pushBranch } from "./push.js";
 import { remoteAccess } from "./remote.js";
 import { gitOut, runGit } from "./run-git.js";
+import { mergeMovedBase } from "./update-from-base.js";
 import { readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from "./worktree-meta.js";
+import { WarmPool } from "./warm-pool.js";
 
 /** Options of {@link createGitWorkspaces}. */
 export interface GitWorkspacesOptions {
@@ -19,6 +23,12 @@ export interface GitWorkspacesOptions {
   logger: Logger;
   /** Token for https remotes (fetch and push); never put in argv, URLs or logs. */
   pushToken?: string | null;
+  /**
+   * Checked-out worktrees kept ready per repository (`root/warm/`, see warm-pool.ts). Off
+   * (0) unless set: they fill in the background, which a caller must expect. The server
+   * sets `DEFAULT_WARM_WORKTREES` (2).
+   */
+  warmWorktrees?: number;
 }
 
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -31,11 +41,20 @@ const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
  * worktree (diff, commit, push) is not, since it only touches that worktree's index
  * and branch.
  */
-export function createGitWorkspaces(options: GitWorkspacesOptions): Workspaces {
+export function createGitWorkspaces(
+  options: GitWorkspacesOptions,
+): Workspaces & PullRequestCheckouts {
   const root = path.resolve(options.root);
   const worktrees = path.join(root, "worktrees");
   const { logger } = options;
   const lock = new KeyedLock();
+  // Warm worktrees (warm-pool.ts): a task takes one instead of waiting for a full checkout.
+  const warmPool = new WarmPool({
+    root: path.join(root, "warm"),
+    size: options.warmWorktrees ?? 0,
+    lock,
+    logger,
+  });
 
   function worktreePath(taskId: string): string {
     if (!TASK_ID.test(taskId))
@@ -69,15 +88,21 @@ export function createGitWorkspaces(options: GitWorkspacesOptions): Workspaces {
     const baseSha = remoteTip
       ? await gitOut(["merge-base", baseTip, remoteTip], { cwd: mirror })
       : baseTip;
-    // A half-made worktree from a crash is discarded, and git forgets stale registrations.
-    await rm(dir, { recursive: true, force: true });
-    await runGit(["worktree", "prune"], { cwd: mirror });
-    await mkdir(worktrees, { recursive: true });
-    // -B: a local branch left over from an earlier, removed attempt is reset, not an error.
-    await runGit(
-      ["worktree", "add", "--quiet", "--no-track", "-B", branch, dir, remoteTip ?? baseTip],
-      { cwd: mirror },
-    );
+    // --- warm worktree pool: claim one (a rename and a small checkout) if one is ready ---
+    const warm = await warmPool.claim({ mirror, dir, branch, target: remoteTip ?? baseTip });
+    warmPool.refill(mirror, baseRef);
+    // --- end warm worktree pool ---
+    if (!warm) {
+      // A half-made worktree from a crash is discarded, and git forgets stale registrations.
+      await rm(dir, { recursive: true, force: true });
+      await runGit(["worktree", "prune"], { cwd: mirror });
+      await mkdir(worktrees, { recursive: true });
+      // -B: a local branch left over from an earlier, removed attempt is reset, not an error.
+      await runGit(
+        ["worktree", "add", "--quiet", "--no-track", "-B", branch, dir, remoteTip ?? baseTip],
+        { cwd: mirror },
+      );
+    }
     const meta: WorktreeMeta = {
       version: 1,
       taskId,
@@ -89,7 +114,7 @@ export function createGitWorkspaces(options: GitWorkspacesOptions): Workspaces {
     };
     await writeWorktreeMeta(dir, meta);
     logger.info(
-      { taskId, repo: repo.github, branch, baseSha, continued: remoteTip !== null },
+      { taskId, repo: repo.github, branch, baseSha, continued: remoteTip !== null, warm },
       "git worktree created",
     );
     return toWorkspace(dir, meta);
@@ -141,6 +166,23 @@ export function createGitWorkspaces(options: GitWorkspacesOptions): Workspaces {
 
     push(repo, workspace) {
       return pushBranch(repo, workspace, options.pushToken, logger);
+    },
+
+    checkoutPullRequest(repo, checkoutId, pr) {
+      const dir = worktreePath(checkoutId);
+      const mirror = mirrorPath(root, repo.github);
+      const ctx = { mirror, dir, worktreesRoot: worktrees, pushToken: options.pushToken, logger };
+      return lock.run(mirror, () => checkoutPullRequest(ctx, repo, checkoutId, pr));
+    },
+
+    async updateFromBase(repo, workspace, author) {
+      const meta = await readWorktreeMeta(workspace.path);
+      if (!meta) throw new AppError("git_failed", "The task's worktree no longer exists.");
+      // Fetching writes the mirror's refs: under its lock, like every other mirror-wide step.
+      await lock.run(meta.mirror, () =>
+        syncMirror(meta.mirror, remoteAccess(repo.cloneUrl, options.pushToken), logger),
+      );
+      return mergeMovedBase(workspace, meta, author, logger);
     },
 
     async remove(taskId) {

@@ -15,6 +15,22 @@ export interface CommitAuthor {
   email: string;
 }
 
+/** How the base branch moved since a worktree was last brought up to date with it. */
+export interface BaseUpdate {
+  /** The base commit the worktree's change was on before. */
+  previousBase: string;
+  /** The base branch's tip now merged in. */
+  base: string;
+  /** The base branch's new commits, newest first (capped). */
+  commits: { sha: string; subject: string }[];
+  /** How many new commits there are in all. */
+  commitCount: number;
+  /** Files the new commits changed, repository-relative (capped). */
+  files: string[];
+  /** Files the merge left with conflict markers for the agent to resolve. */
+  conflicts: string[];
+}
+
 /**
  * Git working copies for tasks: a cached mirror per repository, a worktree per task.
  * Errors are thrown as AppError with `git_failed` or `github_push_failed`.
@@ -33,6 +49,18 @@ export interface Workspaces {
   commitAll(workspace: Workspace, message: string, author: CommitAuthor): Promise<string | null>;
   /** Pushes the task's branch (and only it) to the repository's remote. */
   push(repo: RepoConfig, workspace: Workspace): Promise<void>;
+  /**
+   * Brings a worktree up to date with its moved base branch: fetches, saves uncommitted
+   * work in a commit, and merges the base's tip into the task branch (a conflict is left
+   * in the files for the agent to resolve). Returns the workspace to use from now on (its
+   * base moves with the merge) and what changed, or `update: null` when the base has not
+   * moved.
+   */
+  updateFromBase(
+    repo: RepoConfig,
+    workspace: Workspace,
+    author: CommitAuthor,
+  ): Promise<{ workspace: Workspace; update: BaseUpdate | null }>;
   /** Removes a task's worktree. */
   remove(taskId: string): Promise<void>;
 }

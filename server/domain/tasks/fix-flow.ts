@@ -2,6 +2,7 @@ import { AnalysisSchema, type Analysis } from "../../../shared/analysis.js";
 import type { Task } from "../../../shared/task.js";
 import { AppError } from "../app-error.js";
 import { runAgentTurn, testsPassed } from "./agent-turn.js";
+import { catchUpWithBase } from "./base-update.js";
 import { changeStatus } from "./change-status.js";
 import { analyzePrompt, fixPrompt, followUpPrompt, resumePrompt } from "./prompts.js";
 import { complete, publish } from "./publish.js";
@@ -19,13 +20,14 @@ export async function runFixFlow(ctx: RunContext): Promise<Task> {
   const testCommand = ctx.repo.testCommand;
   if (request.action === "follow_up") {
     await setPhase(ctx, "fixing");
+    const changesSinceLastTurn = await catchUpWithBase(ctx);
     const turn = await runAgentTurn(ctx, {
       kind: "follow_up",
       prompt: followUpPrompt({
         message: request.message ?? "",
         by: request.by,
         testCommand,
-        changesSinceLastTurn: null,
+        changesSinceLastTurn,
       }),
       requestedBy: request.by,
     });
@@ -37,12 +39,14 @@ export async function runFixFlow(ctx: RunContext): Promise<Task> {
     if (request.previous?.phase === "publishing") return publish(ctx, task.summary ?? "");
     if (!task.analysis.fixable) return notFixable(ctx);
     await setPhase(ctx, "fixing");
+    const changes = await catchUpWithBase(ctx);
+    const resume = resumePrompt({
+      testCommand,
+      previousError: request.previous?.error?.message ?? null,
+    });
     const turn = await runAgentTurn(ctx, {
       kind: "resume",
-      prompt: resumePrompt({
-        testCommand,
-        previousError: request.previous?.error?.message ?? null,
-      }),
+      prompt: changes === null ? resume : `${changes}\n\n${resume}`,
       requestedBy: request.by,
     });
     await finishFixTurn(ctx, turn.finalResponse, testsPassed(turn.commands, testCommand));

@@ -1,5 +1,6 @@
 import type { Task } from "../../../shared/task.js";
 import { runAgentTurn, testsPassed } from "./agent-turn.js";
+import { catchUpWithBase } from "./base-update.js";
 import { changeStatus } from "./change-status.js";
 import { followUpPrompt, freeFormPrompt } from "./prompts.js";
 import { complete, publish } from "./publish.js";
@@ -8,19 +9,33 @@ import type { RunContext } from "./run-context.js";
 /**
  * A free-form task: one turn with the prompt (or a follow-up). When the agent changed
  * code, the change is published as a pull request; otherwise the answer is the outcome.
+ * A retry of a run that stopped while publishing only publishes again (idempotently).
  */
 export async function runPromptFlow(ctx: RunContext): Promise<Task> {
-  ctx.task = (await changeStatus(ctx.deps, ctx.task.id, { phase: "working" })) ?? ctx.task;
   const { request } = ctx;
+  if (
+    request.action === "retry" &&
+    request.previous?.phase === "publishing" &&
+    ctx.task.threadId !== null
+  ) {
+    return publish(ctx, ctx.task.summary ?? "");
+  }
+  ctx.task = (await changeStatus(ctx.deps, ctx.task.id, { phase: "working" })) ?? ctx.task;
+  // A thread from an earlier run may be days old: catch up with the base branch first.
+  const changes =
+    request.action !== "create" && ctx.task.threadId !== null ? await catchUpWithBase(ctx) : null;
   const prompt =
     request.action === "follow_up"
       ? followUpPrompt({
           message: request.message ?? "",
           by: request.by,
           testCommand: ctx.repo.testCommand,
-          changesSinceLastTurn: null,
+          changesSinceLastTurn: changes,
         })
-      : freeFormPrompt({ prompt: ctx.task.prompt ?? "", repo: ctx.repo.github });
+      : [
+          ...(changes === null ? [] : [changes, ""]),
+          freeFormPrompt({ prompt: ctx.task.prompt ?? "", repo: ctx.repo.github }),
+        ].join("\n");
   const turn = await runAgentTurn(ctx, {
     kind: request.action === "follow_up" ? "follow_up" : "prompt",
     prompt,

@@ -70,6 +70,11 @@ async function endWithError(
         ? signal.reason
         : null;
   try {
+    if (cancel === null && isShutdown(signal)) {
+      // Left `running` on purpose: the next start resumes it on its thread (recover-task).
+      log.info("task left to resume after the restart");
+      return;
+    }
     if (cancel !== null) {
       log.info({ by: cancel.by }, "task cancelled");
       await changeStatus(deps, taskId, { status: "cancelled", finishedAt }, ["running"]);
@@ -94,6 +99,11 @@ async function endWithError(
   } catch (storeError) {
     log.error({ err: storeError }, "task end not recorded");
   }
+}
+
+/** Whether the run was stopped because the server is shutting down (see TaskRunner.stop). */
+function isShutdown(signal: AbortSignal): boolean {
+  return signal.aborted && isAppError(signal.reason) && signal.reason.code === "interrupted";
 }
 
 /**

@@ -1,10 +1,17 @@
 import type { Logger } from "pino";
+import type { Task } from "../../../shared/task.js";
 import { AppError } from "../app-error.js";
 import type { TaskQueue } from "../ports/task-queue.js";
 import type { TaskStore } from "../ports/task-store.js";
 
 /** Runs one task to a final state; must not throw. */
 export type RunOne = (taskId: string, signal: AbortSignal) => Promise<void>;
+
+/**
+ * Decides what becomes of a task a previous process left `running`: put back in the
+ * queue to resume on its thread, or ended. Called once per such task by {@link TaskRunner.start}.
+ */
+export type RecoverOne = (task: Task) => Promise<void>;
 
 /**
  * The worker inside the server: runs at most `concurrency` tasks at once and the rest in
@@ -25,17 +32,28 @@ export class TaskRunner implements TaskQueue {
       run: RunOne;
       concurrency: number;
       logger: Logger;
+      /** Without it, tasks left `running` end `failed` with `interrupted`. */
+      recover?: RecoverOne;
     },
   ) {}
 
   /**
-   * Picks up what the database holds: queued tasks are scheduled in order; tasks left
-   * `running` by a previous process end `failed` with `interrupted`, to be retried.
+   * Picks up what the database holds: tasks left `running` by a previous process are
+   * recovered (re-queued to resume, or ended), then queued tasks are scheduled in order.
    */
   async start(now: () => Date = () => new Date()): Promise<void> {
-    const { store, logger } = this.options;
+    const { store, logger, recover } = this.options;
     for (const task of await store.listByStatus(["running"])) {
       if (this.#running.has(task.id)) continue;
+      if (recover !== undefined) {
+        try {
+          await recover(task);
+          continue;
+        } catch (error) {
+          // Recovery must not keep the server from starting; fall back to failing the task.
+          logger.error({ err: error, taskId: task.id }, "task recovery failed");
+        }
+      }
       const error = new AppError(
         "interrupted",
         "The server stopped while this task was running; retry it to carry on",

@@ -1,5 +1,6 @@
 import type { RepoConfig } from "../../../server/domain/repo-config.js";
 import type {
+  BaseUpdate,
   CommitAuthor,
   Workspace,
   Workspaces,
@@ -16,6 +17,8 @@ export class FakeWorkspaces implements Workspaces {
   >();
   readonly pushes: { repo: string; branch: string; commits: number }[] = [];
   readonly commits: { taskId: string; message: string; author: CommitAuthor }[] = [];
+  /** What the next `updateFromBase` reports (the base "moved"); null means it did not. */
+  nextBaseUpdate: BaseUpdate | null = null;
 
   prepare(_repo: RepoConfig, taskId: string, branch: string): Promise<Workspace> {
     let ws = this.workspaces.get(taskId);
@@ -64,6 +67,19 @@ export class FakeWorkspaces implements Workspaces {
   push(repo: RepoConfig, workspace: Workspace): Promise<void> {
     this.pushes.push({ repo: repo.github, branch: workspace.branch, commits: this.commits.length });
     return Promise.resolve();
+  }
+
+  updateFromBase(
+    _repo: RepoConfig,
+    workspace: Workspace,
+    _author: CommitAuthor,
+  ): Promise<{ workspace: Workspace; update: BaseUpdate | null }> {
+    const update = this.nextBaseUpdate;
+    this.nextBaseUpdate = null;
+    if (update === null) return Promise.resolve({ workspace, update: null });
+    const ws = this.workspaces.get(taskIdOf(workspace));
+    if (ws) ws.baseSha = update.base;
+    return Promise.resolve({ workspace: ws ?? { ...workspace, baseSha: update.base }, update });
   }
 
   remove(taskId: string): Promise<void> {

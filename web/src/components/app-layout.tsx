@@ -3,6 +3,7 @@ import type { User } from "../../../shared/index.js";
 import { useSettings } from "../hooks/use-settings.js";
 import { AppHeader } from "./app-header.js";
 import { SandboxBanner } from "./sandbox-banner.js";
+import { ServiceStatusBanner } from "./service-status-banner.js";
 
 /** The frame of every signed-in page: header, sandbox banner, the page. */
 export function AppLayout({ user }: { user: User }) {
@@ -14,6 +15,7 @@ export function AppLayout({ user }: { user: User }) {
       </a>
       <AppHeader user={user} />
       {settings.data?.mode === "sandbox" ? <SandboxBanner /> : null}
+      <ServiceStatusBanner user={user} />
       <main id="main" className="main" tabIndex={-1}>
         <Outlet />
       </main>

@@ -1,0 +1,252 @@
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Logger } from "pino";
+import { AppError } from "../../domain/app-error.js";
+import type { KeyedLock } from "./keyed-lock.js";
+import { gitEnv, runGit, scrub } from "./run-git.js";
+
+/** Warm worktrees kept per repository when the options do not say. */
+export const DEFAULT_WARM_WORKTREES = 2;
+
+/** The lowest CPU (and, with the kernel's default I/O scheduling, disk) priority. */
+const BACKGROUND_NICE = 19;
+const CHECKOUT_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Written in a warm worktree's git directory once its checkout is complete. */
+const READY_MARKER = "patchboard-warm";
+const WARM_PREFIX = "warm-";
+
+/** Options of {@link WarmPool}. */
+export interface WarmPoolOptions {
+  /** `DATA_DIR/workspaces/warm`: on the same filesystem as the task worktrees, so a claim is a rename. */
+  root: string;
+  /** Warm worktrees kept per repository; 0 turns the pool off. */
+  size: number;
+  /** The workspaces' per-mirror lock: adding and moving worktrees edit the mirror. */
+  lock: KeyedLock;
+  logger: Logger;
+}
+
+/** What a claim turns a warm worktree into. */
+export interface WarmClaim {
+  mirror: string;
+  /** The task's worktree directory (must not exist, or be a leftover to discard). */
+  dir: string;
+  branch: string;
+  /** The commit the branch starts at (the base's tip, or the remote branch's tip on a re-run). */
+  target: string;
+}
+
+interface RepoPool {
+  ready: string[];
+  /** The running fill loop, so there is only one per repository. */
+  filling: Promise<void> | null;
+  /** Whether leftovers of an earlier process were adopted or discarded yet. */
+  scanned: boolean;
+}
+
+/**
+ * Checked-out worktrees per repository, made ahead of time so that preparing a task is a
+ * rename plus a checkout of what changed since, instead of writing every file of the
+ * repository (seconds on a large one). Warm worktrees are detached at the base branch
+ * under `root/<mirror name>/`; a claim moves one to the task's path and resets it there
+ * to the task's branch, and a background refill replaces it. The expensive part of a
+ * refill (writing the files) runs outside the mirror's lock, so it never delays a task.
+ */
+export class WarmPool {
+  readonly #options: WarmPoolOptions;
+  readonly #repos = new Map<string, RepoPool>();
+
+  constructor(options: WarmPoolOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Turns a warm worktree into the task's worktree on `branch` at `target`, exactly that
+   * commit (tracked files reset, untracked and ignored files removed). Call it under the
+   * mirror's lock. Returns false when none is ready (or it failed), so the caller makes one.
+   */
+  async claim(claim: WarmClaim): Promise<boolean> {
+    const pool = this.#repos.get(claim.mirror);
+    const warm = pool?.ready.shift();
+    if (warm === undefined) return false;
+    const { logger } = this.#options;
+    const started = performance.now();
+    try {
+      // A half-made worktree from a crash is discarded, and git forgets stale registrations.
+      await rm(claim.dir, { recursive: true, force: true });
+      await runGit(["worktree", "prune"], { cwd: claim.mirror });
+      await mkdir(path.dirname(claim.dir), { recursive: true });
+      await markReady(warm, false);
+      await runGit(["worktree", "move", warm, claim.dir], { cwd: claim.mirror });
+      // --force resets index and files like `reset --hard`, whatever a previous holder left;
+      // only the files that differ between the warm commit and the target are written.
+      await runGit(
+        ["checkout", "--quiet", "--force", "--no-track", "-B", claim.branch, claim.target],
+        { cwd: claim.dir },
+      );
+      await runGit(["clean", "-ffdxq"], { cwd: claim.dir });
+      logger.debug(
+        { dir: claim.dir, ms: Math.round(performance.now() - started) },
+        "git warm worktree claimed",
+      );
+      return true;
+    } catch (error) {
+      logger.warn({ err: error, warm, dir: claim.dir }, "git warm worktree claim failed");
+      await rm(warm, { recursive: true, force: true });
+      return false;
+    }
+  }
+
+  /**
+   * Tops the repository's pool up to its size in the background, one worktree at a
+   * time (so a refill takes one core, not all). Never throws; failures are logged.
+   */
+  refill(mirror: string, baseRef: string): void {
+    if (this.#options.size <= 0) return;
+    const pool = this.#pool(mirror);
+    if (pool.filling !== null) return;
+    pool.filling = this.#fill(mirror, baseRef, pool).then(
+      () => {
+        pool.filling = null;
+        // A claim that came in as the loop was ending would otherwise wait for the next task.
+        if (pool.ready.length < this.#options.size) this.refill(mirror, baseRef);
+      },
+      (error: unknown) => {
+        pool.filling = null;
+        this.#options.logger.warn({ err: error, mirror }, "git warm worktree refill failed");
+      },
+    );
+  }
+
+  /** Resolves once every running refill has ended (for shutdown and tests). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#repos.values()].map((pool) => pool.filling ?? Promise.resolve()));
+  }
+
+  #pool(mirror: string): RepoPool {
+    let pool = this.#repos.get(mirror);
+    if (pool === undefined) {
+      pool = { ready: [], filling: null, scanned: false };
+      this.#repos.set(mirror, pool);
+    }
+    return pool;
+  }
+
+  #dirOf(mirror: string): string {
+    return path.join(this.#options.root, path.basename(mirror, ".git"));
+  }
+
+  async #fill(mirror: string, baseRef: string, pool: RepoPool): Promise<void> {
+    if (!pool.scanned) {
+      pool.scanned = true;
+      await this.#adopt(mirror, pool);
+    }
+    while (pool.ready.length < this.#options.size) {
+      const dir = path.join(this.#dirOf(mirror), `${WARM_PREFIX}${randomUUID().slice(0, 12)}`);
+      try {
+        await this.#options.lock.run(mirror, async () => {
+          await mkdir(path.dirname(dir), { recursive: true });
+          // Registering is quick and edits the mirror; writing the files is not and does not.
+          await runGit(["worktree", "add", "--quiet", "--no-checkout", "--detach", dir, baseRef], {
+            cwd: mirror,
+          });
+        });
+        // Writing every file takes seconds; at the lowest priority, running tasks go first.
+        await runGitInBackground(["reset", "--hard", "--quiet"], dir);
+        await markReady(dir, true);
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+      pool.ready.push(dir);
+      this.#options.logger.debug({ dir }, "git warm worktree ready");
+    }
+  }
+
+  /**
+   * Takes over the warm worktrees an earlier process finished (a restart stays warm) and
+   * removes the ones it left half-made.
+   */
+  async #adopt(mirror: string, pool: RepoPool): Promise<void> {
+    const parent = this.#dirOf(mirror);
+    const names = await readdir(parent).catch(() => [] as string[]);
+    let discarded = 0;
+    for (const name of names.filter((n) => n.startsWith(WARM_PREFIX))) {
+      const dir = path.join(parent, name);
+      if (await isReady(dir)) pool.ready.push(dir);
+      else {
+        await rm(dir, { recursive: true, force: true });
+        discarded += 1;
+      }
+    }
+    if (discarded > 0)
+      await this.#options.lock.run(mirror, () => runGit(["worktree", "prune"], { cwd: mirror }));
+    this.#options.logger.debug(
+      { mirror, adopted: pool.ready.length, discarded },
+      "git warm worktrees scanned",
+    );
+  }
+}
+
+/** The number of ready warm worktrees of a mirror on disk (for benchmarks and tests). */
+export async function countWarmWorktrees(warmRoot: string, mirror: string): Promise<number> {
+  const parent = path.join(warmRoot, path.basename(mirror, ".git"));
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const ready = await Promise.all(names.map((name) => isReady(path.join(parent, name))));
+  return ready.filter(Boolean).length;
+}
+
+/** A worktree's private git directory, read from its `.git` file without running git. */
+async function gitDirOf(dir: string): Promise<string | null> {
+  const text = await readFile(path.join(dir, ".git"), "utf8").catch(() => null);
+  const match = text === null ? null : /^gitdir: (.+)$/m.exec(text);
+  return match?.[1] === undefined ? null : path.resolve(dir, match[1].trim());
+}
+
+async function isReady(dir: string): Promise<boolean> {
+  const gitDir = await gitDirOf(dir);
+  if (gitDir === null) return false;
+  return readFile(path.join(gitDir, READY_MARKER)).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Marks a warm worktree complete, or (before it is claimed) no longer warm. */
+async function markReady(dir: string, ready: boolean): Promise<void> {
+  const gitDir = await gitDirOf(dir);
+  if (gitDir === null) throw new Error(`not a git worktree: ${dir}`);
+  const marker = path.join(gitDir, READY_MARKER);
+  if (ready) await writeFile(marker, "");
+  else await rm(marker, { force: true });
+}
+
+/** Runs git at the lowest priority (a refill must not slow the tasks running meanwhile). */
+function runGitInBackground(args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "git",
+      args,
+      { cwd, env: gitEnv(), timeout: CHECKOUT_TIMEOUT_MS, encoding: "utf8" },
+      (error, _stdout, stderr) => {
+        if (error === null) resolve();
+        else
+          reject(
+            new AppError(
+              "git_failed",
+              `git ${args[0]} failed: ${scrub(stderr.trim()).slice(0, 4000)}`,
+            ),
+          );
+      },
+    );
+    try {
+      if (child.pid !== undefined) os.setPriority(child.pid, BACKGROUND_NICE);
+    } catch {
+      // The process may have ended already; its priority no longer matters.
+    }
+  });
+}

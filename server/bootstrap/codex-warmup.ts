@@ -1,0 +1,59 @@
+import { mkdir, readdir } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "pino";
+import { createCodexAgent } from "../adapters/codex/index.js";
+
+/**
+ * A model API address nothing listens on. The warm-up turn must never reach a model:
+ * it would cost tokens, and it must not send the key anywhere.
+ */
+const NOWHERE = "http://127.0.0.1:9/v1";
+
+/**
+ * Warms CODEX_HOME once at start-up, before any task runs: Codex creates its state
+ * databases (`state_*.sqlite`, logs, thread history…), its helper binaries and folders
+ * on its first run, and several first runs at once would race to create and migrate
+ * them. One turn with no credentials against an address nothing listens on does all
+ * that setup in about a second and then fails without any network traffic. Never
+ * throws; returns whether the state databases exist afterwards.
+ */
+export async function warmCodexHome(codexHome: string, logger: Logger): Promise<boolean> {
+  const started = Date.now();
+  if (await hasStateDatabase(codexHome)) {
+    logger.debug({ codexHome }, "codex home already warm");
+    return true;
+  }
+  const workingDirectory = path.join(codexHome, "patchboard-warmup");
+  try {
+    await mkdir(workingDirectory, { recursive: true });
+    const agent = createCodexAgent({
+      apiKey: "",
+      baseUrl: NOWHERE,
+      model: null,
+      codexHome,
+      logger: logger.child({ adapter: "codex", warmup: true }),
+      providerTuning: { requestMaxRetries: 0, streamMaxRetries: 0, streamIdleTimeoutMs: 2_000 },
+    });
+    await agent
+      .runTurn({
+        threadId: null,
+        workingDirectory,
+        prompt: "Patchboard start-up check: reply with OK.",
+        sandbox: "read-only",
+        signal: AbortSignal.timeout(60_000),
+        onEvent: () => Promise.resolve(),
+      })
+      .catch(() => undefined); // Failing is the point: it never reaches a model.
+  } catch (error) {
+    logger.warn({ err: error, codexHome }, "codex home warm-up failed");
+  }
+  const warm = await hasStateDatabase(codexHome);
+  if (warm) logger.info({ codexHome, ms: Date.now() - started }, "codex home warmed");
+  else logger.warn({ codexHome }, "codex home not warmed");
+  return warm;
+}
+
+async function hasStateDatabase(codexHome: string): Promise<boolean> {
+  const names = await readdir(codexHome).catch(() => [] as string[]);
+  return names.some((name) => /^state_\d+\.sqlite$/.test(name));
+}

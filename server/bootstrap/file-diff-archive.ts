@@ -1,0 +1,34 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { AppError } from "../domain/app-error.js";
+import type { DiffArchive } from "../domain/janitor/diff-archive.js";
+
+const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+/**
+ * Archived diffs as files, `dir/<taskId>.diff`, next to the database. Written to a
+ * temporary file and renamed, so a crash never leaves half a diff behind.
+ */
+export function createFileDiffArchive(dir: string): DiffArchive {
+  const fileOf = (taskId: string): string => {
+    if (!TASK_ID.test(taskId)) throw new AppError("internal", `Invalid task id: ${taskId}`);
+    return path.join(dir, `${taskId}.diff`);
+  };
+  return {
+    async save(taskId, diff) {
+      const file = fileOf(taskId);
+      await mkdir(dir, { recursive: true });
+      const temporary = `${file}.tmp-${process.pid}`;
+      await writeFile(temporary, diff, { flush: true });
+      await rename(temporary, file);
+    },
+    async load(taskId) {
+      try {
+        return await readFile(fileOf(taskId), "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { Logger } from "pino";
+import { FINAL_TASK_STATUSES, isFinalStatus } from "../../../shared/task-state.js";
+import type { TaskStore } from "../ports/task-store.js";
+import type { Workspaces } from "../ports/workspaces.js";
+import type { DiffArchive } from "./diff-archive.js";
+
+/** Options of {@link WorkspaceJanitor}. */
+export interface WorkspaceJanitorOptions {
+  store: TaskStore;
+  /** The real worktrees (not the archive-backed view of {@link withArchivedDiffs}). */
+  workspaces: Workspaces;
+  /** Where the final diff goes before its worktree is removed. */
+  archive: DiffArchive;
+  /** A finished task keeps its worktree this long (follow-ups reuse it meanwhile). */
+  retentionMs: number;
+  /** How often to sweep. */
+  intervalMs: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Removes the worktrees of tasks that finished longer ago than the retention period,
+ * keeping their final diff. It never touches a queued or running task's worktree: the
+ * task's status is read again right before each removal.
+ */
+export class WorkspaceJanitor {
+  /** Tasks already swept (or that had no worktree) by this process: not looked at again. */
+  readonly #done = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<string[]> | null = null;
+
+  constructor(private readonly options: WorkspaceJanitorOptions) {}
+
+  /** Sweeps now and then every `intervalMs`, until {@link stop}. */
+  start(): void {
+    if (this.#timer !== undefined) return;
+    const tick = (): void => {
+      void this.sweep().catch((error: unknown) => {
+        this.options.logger.error({ err: error }, "workspace sweep failed");
+      });
+    };
+    this.#timer = setInterval(tick, this.options.intervalMs);
+    // A pending sweep must not keep the process alive on shutdown.
+    this.#timer.unref();
+    tick();
+  }
+
+  /** Stops sweeping and waits for a sweep in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#sweeping?.catch(() => undefined);
+  }
+
+  /** One sweep (sweeps never overlap); returns the ids of the tasks whose worktree it removed. */
+  sweep(): Promise<string[]> {
+    this.#sweeping ??= this.#sweep().finally(() => {
+      this.#sweeping = null;
+    });
+    return this.#sweeping;
+  }
+
+  async #sweep(): Promise<string[]> {
+    const { store, workspaces, archive, logger } = this.options;
+    const now = (this.options.now ?? (() => new Date()))();
+    const cutoff = now.getTime() - this.options.retentionMs;
+    const removed: string[] = [];
+    for (const task of await store.listByStatus([...FINAL_TASK_STATUSES])) {
+      if (this.#done.has(task.id)) continue;
+      if (task.finishedAt === null || Date.parse(task.finishedAt) > cutoff) continue;
+      try {
+        const live = await workspaces.find(task.id);
+        if (live === null) {
+          this.#done.add(task.id);
+          continue;
+        }
+        await archive.save(task.id, await workspaces.diff(live));
+        // Read again, last thing before removing: a follow-up or retry may have queued it.
+        const fresh = await store.get(task.id);
+        if (
+          fresh === null ||
+          !isFinalStatus(fresh.status) ||
+          fresh.finishedAt !== task.finishedAt
+        ) {
+          continue;
+        }
+        await workspaces.remove(task.id);
+        this.#done.add(task.id);
+        removed.push(task.id);
+      } catch (error) {
+        logger.warn({ err: error, taskId: task.id }, "workspace not removed");
+      }
+    }
+    if (removed.length > 0) logger.info({ removed: removed.length }, "workspaces swept");
+    return removed;
+  }
+}
