@@ -3,24 +3,33 @@ import path from "node:path";
 import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
-import { randomUUID } from "node:crypto";
-import type { BaseConfig } from "./config/app-config.js";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { BaseConfig, RoleMapping } from "./config/app-config.js";
 import type { SessionStore } from "./domain/ports/session-store.js";
 import type { TaskQueue } from "./domain/ports/task-queue.js";
 import type { TaskStatsQuery } from "./domain/ports/task-stats.js";
 import type { TaskDeps } from "./domain/task-deps.js";
 import { authenticate } from "./http/middleware/authenticate.js";
+import { csrfProtection } from "./http/middleware/csrf.js";
+import { securityHeaders } from "./http/middleware/security-headers.js";
+import { taskRateLimit } from "./http/middleware/task-rate-limit.js";
+import { OidcClient } from "./http/oidc/oidc-client.js";
+import { oidcRoutes } from "./http/routes/oidc-routes.js";
+import { SignedCookies } from "./http/signed-cookie.js";
 import { apiNotFound, errorHandler } from "./http/middleware/error-handler.js";
+import { auditRoutes } from "./http/routes/audit-routes.js";
 import { authRoutes } from "./http/routes/auth-routes.js";
 import { historyRoutes } from "./http/routes/history-routes.js";
 import { metaRoutes } from "./http/routes/meta-routes.js";
+import { reviewRoutes, type ReviewRouteService } from "./http/routes/review-routes.js";
 import { taskEventRoutes } from "./http/routes/task-event-routes.js";
+import { serviceRoutes } from "./http/routes/service-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
 import { ticketRoutes } from "./http/routes/ticket-routes.js";
 
 /** Everything the HTTP app needs, built by `main.ts` (or a test) and passed in. */
 export interface AppDeps {
-  config: Pick<BaseConfig, "mode" | "version" | "auth" | "pricing">;
+  config: Pick<BaseConfig, "mode" | "version" | "auth" | "pricing" | "security">;
   /** Jira's web address, for links. */
   jiraBaseUrl: string;
   logger: Logger;
@@ -29,16 +38,29 @@ export interface AppDeps {
   stats: TaskStatsQuery;
   /** The built web app to serve, if any (`dist/web`). */
   webDir?: string | null;
+  /** The nightly pull request review; without it the review routes are not mounted. */
+  reviews?: ReviewRouteService | undefined;
 }
 
 /** The largest JSON body accepted; prompts and follow-ups are far smaller. */
 const JSON_LIMIT = "100kb";
 
+/** Tasks one person may start per minute when the configuration does not say. */
+const DEFAULT_TASK_RATE_LIMIT = 10;
+
+const NO_ROLES: RoleMapping = {
+  groups: { pm: [], engineer: [], admin: [] },
+  emails: { pm: [], engineer: [], admin: [] },
+};
+
 /** Builds the Express app from its dependencies. No module-level state. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const { auth, security } = deps.config;
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // Only named proxies may say the request was https (Secure cookies) or whose it was.
+  app.set("trust proxy", security?.trustProxy ?? ["loopback"]);
+  app.use(securityHeaders());
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -54,17 +76,58 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const api = express.Router();
+  const cookies = new SignedCookies(auth.sessionSecret ?? randomBytes(48).toString("base64url"));
+  const roles = auth.roles ?? NO_ROLES;
+  const oidc =
+    auth.mode === "oidc" && auth.oidc
+      ? new OidcClient(auth.oidc, deps.logger.child({ auth: "oidc" }))
+      : null;
   api.use(express.json({ limit: JSON_LIMIT }));
-  api.use(authenticate({ apiTokens: deps.config.auth.apiTokens, sessions: deps.sessions }));
+  api.use(
+    authenticate({
+      apiTokens: auth.apiTokens,
+      sessions: deps.sessions,
+      proxy: auth.mode === "proxy" ? (auth.proxy ?? null) : null,
+      roles,
+      cookies,
+    }),
+  );
+  api.use(csrfProtection());
+  // Every route that starts an agent run counts against the person's per-minute budget.
+  api.use(taskRateLimit(security?.taskRateLimitPerMinute ?? DEFAULT_TASK_RATE_LIMIT));
   api.use(
     metaRoutes({ config: deps.config, jiraBaseUrl: deps.jiraBaseUrl, repos: deps.tasks.repos }),
   );
-  api.use(authRoutes({ config: deps.config, sessions: deps.sessions, now: deps.tasks.now }));
+  api.use(
+    authRoutes({
+      config: deps.config,
+      sessions: deps.sessions,
+      now: deps.tasks.now,
+      cookies,
+      oidc,
+    }),
+  );
+  if (oidc !== null) {
+    api.use(
+      oidcRoutes({
+        oidc,
+        redirectUrl: auth.oidc?.redirectUrl ?? null,
+        roles,
+        sessions: deps.sessions,
+        cookies,
+        sessionTtlMs: auth.sessionTtlMs,
+        now: deps.tasks.now,
+      }),
+    );
+  }
   api.use(ticketRoutes(deps.tasks));
   // Before /tasks/:id, which would otherwise take "stats" for an id.
   api.use(historyRoutes({ stats: deps.stats }));
+  api.use(serviceRoutes(deps.tasks));
+  api.use(auditRoutes(deps.tasks));
   api.use(taskEventRoutes(deps.tasks));
   api.use(taskRoutes(deps.tasks));
+  if (deps.reviews) api.use(reviewRoutes(deps.reviews));
   api.use(apiNotFound);
   app.use("/api", api);
 

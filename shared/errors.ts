@@ -28,6 +28,7 @@ export const ErrorCodeSchema = z.enum([
   "github_auth",
   "github_unavailable",
   "github_push_failed",
+  "slack_unavailable",
   "git_failed",
   "publish_refused",
   "interrupted",

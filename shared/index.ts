@@ -4,8 +4,11 @@
  */
 export * from "./agent-event.js";
 export * from "./analysis.js";
+export * from "./audit.js";
 export * from "./auth.js";
 export * from "./errors.js";
+export * from "./review.js";
+export * from "./service-status.js";
 export * from "./settings.js";
 export * from "./stats.js";
 export * from "./task-event.js";

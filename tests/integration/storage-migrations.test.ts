@@ -47,6 +47,30 @@ const FIXTURES: Record<string, (db: SqliteDatabase) => void> = {
         "2999-01-01T00:00:00.000Z",
       );
   },
+  "0002-reviews": (db) => {
+    FIXTURES["0001-initial"]?.(db);
+    db.connection
+      .prepare(
+        `INSERT INTO review_runs (id, status, trigger, triggered_by, window_start, started_at,
+          finished_at, heartbeat_at, reviewed_count, failed_count, input_tokens,
+          cached_input_tokens, output_tokens, slack, errors)
+         VALUES ('22222222-2222-4222-8222-222222222222', 'completed', 'schedule', NULL,
+          '2024-01-01T02:00:00.000Z', '2024-01-02T02:00:00.000Z', '2024-01-02T02:05:00.000Z',
+          '2024-01-02T02:05:00.000Z', 1, 0, 10, 2, 3, 'posted', '[]')`,
+      )
+      .run();
+    db.connection
+      .prepare(
+        `INSERT INTO review_results (run_id, repo, pr_number, title, url, author, head_ref,
+          head_sha, base_ref, status, risk_level, review, error, ticket, input_tokens,
+          cached_input_tokens, output_tokens, started_at, finished_at)
+         VALUES ('22222222-2222-4222-8222-222222222222', 'acme/calc', 3, 'Old PR',
+          'https://x/pull/3', 'ada', 'feature', 'abc', 'main', 'reviewed', 'low',
+          '{"pr_number":3,"title":"Old PR","summary":"s","risk_level":"low","security_concerns":[],"test_notes":null}',
+          NULL, NULL, 10, 2, 3, '2024-01-02T02:00:00.000Z', '2024-01-02T02:05:00.000Z')`,
+      )
+      .run();
+  },
 };
 
 let dir: string;

@@ -17,6 +17,9 @@ const TaskPage = lazy(() =>
 const HistoryPage = lazy(() =>
   import("./pages/history/history-page.js").then((m) => ({ default: m.HistoryPage })),
 );
+const ReviewsPage = lazy(() =>
+  import("./pages/reviews/reviews-page.js").then((m) => ({ default: m.ReviewsPage })),
+);
 
 /** The signed-in app's routes. Ticket, Task and History load on demand. */
 export function AppRoutes({ user }: { user: User }) {
@@ -40,6 +43,14 @@ export function AppRoutes({ user }: { user: User }) {
             element={
               <RequireRole roles={["admin"]}>
                 <HistoryPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="reviews"
+            element={
+              <RequireRole roles={["engineer", "admin"]}>
+                <ReviewsPage />
               </RequireRole>
             }
           />

@@ -4,6 +4,7 @@ import type { PullRequest } from "../../../shared/task.js";
 import type { CodeHost, NewPullRequest } from "../../domain/ports/code-host.js";
 import { AppError } from "../../domain/app-error.js";
 import { githubMessage, hasStatus, toGitHubError } from "./github-errors.js";
+import { pullRequestReads } from "./pull-request-reads.js";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.js";
 
 /** Options of {@link createGitHubHost}. */
@@ -171,6 +172,7 @@ export function createGitHubHost(options: GitHubHostOptions): CodeHost {
     findPullRequest,
     createPullRequest,
     requestReviewers,
+    ...pullRequestReads({ octokit, retry, logger, request, splitRepo }),
 
     async comment(repo, number, body) {
       const { owner, name } = splitRepo(repo);

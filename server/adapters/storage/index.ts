@@ -19,6 +19,7 @@ export { seedTasks } from "./seed.js";
 export type { SeedResult } from "./seed.js";
 export { MIGRATION_NAMES } from "./migrations/index.js";
 export { createSessionStore, createTaskStore };
+export { createReviewStore } from "./review-store.js";
 
 /** The TaskStore on a database from {@link openSqliteDatabase}; closing it closes the database. */
 export function createSqliteTaskStore(db: Database): TaskStore {

@@ -1,6 +1,10 @@
 import type { PullRequest } from "../../../shared/task.js";
 import type { AppError } from "../../../server/domain/app-error.js";
-import type { CodeHost, NewPullRequest } from "../../../server/domain/ports/code-host.js";
+import type {
+  CodeHost,
+  NewPullRequest,
+  OpenPullRequest,
+} from "../../../server/domain/ports/code-host.js";
 
 /** An in-memory CodeHost for domain unit tests. */
 export class FakeCodeHost implements CodeHost {
@@ -9,6 +13,12 @@ export class FakeCodeHost implements CodeHost {
   readonly reviewRequests: { number: number; reviewers: string[] }[] = [];
   /** When set, createPullRequest fails with it once. */
   failCreateOnce: AppError | null = null;
+  /** Open pull requests the nightly review lists (other people's, not the ones created here). */
+  readonly openPulls: OpenPullRequest[] = [];
+  /** Diffs by `repo#number`. */
+  readonly diffs = new Map<string, string>();
+  /** When set, listing this repository's pull requests fails with it. */
+  listErrors = new Map<string, AppError>();
 
   findPullRequest(repo: string, head: string): Promise<PullRequest | null> {
     const found = this.pulls.find((p) => p.repo === repo && p.head === head);
@@ -37,6 +47,20 @@ export class FakeCodeHost implements CodeHost {
   comment(repo: string, number: number, body: string): Promise<void> {
     this.comments.push({ repo, number, body });
     return Promise.resolve();
+  }
+
+  listOpenPullRequests(repo: string, updatedSince: Date): Promise<OpenPullRequest[]> {
+    const error = this.listErrors.get(repo);
+    if (error) return Promise.reject(error);
+    return Promise.resolve(
+      this.openPulls
+        .filter((p) => p.repo === repo && Date.parse(p.updatedAt) >= updatedSince.getTime())
+        .sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt)),
+    );
+  }
+
+  getPullRequestDiff(repo: string, number: number): Promise<string> {
+    return Promise.resolve(this.diffs.get(`${repo}#${number}`) ?? "");
   }
 
   checkAccess(): Promise<void> {

@@ -1,5 +1,9 @@
+import { ReviewRunListResponseSchema, ReviewRunResponseSchema } from "../../../shared/index.js";
+import type { ReviewRunDetail, ReviewRunListResponse } from "../../../shared/index.js";
 import {
   AuthConfigResponseSchema,
+  LogoutResponseSchema,
+  TaskAuditResponseSchema,
   MeResponseSchema,
   SettingsResponseSchema,
   TaskListResponseSchema,
@@ -10,6 +14,7 @@ import {
 } from "../../../shared/index.js";
 import type {
   AuthConfigResponse,
+  TaskAuditResponse,
   CreatePromptTaskRequest,
   CreateTaskRequest,
   SettingsResponse,
@@ -53,9 +58,21 @@ export async function devLogin(email: string): Promise<User> {
   return body.user;
 }
 
-/** Ends the session. */
-export function logout(): Promise<void> {
-  return apiVoid("/api/auth/logout", { method: "POST" });
+/**
+ * Ends the session. With single sign-on the server answers where the identity provider
+ * ends its own session too, and the browser goes there.
+ */
+export async function logout(): Promise<void> {
+  const text = await apiText("/api/auth/logout", { method: "POST" });
+  if (text.trim() === "") return;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return;
+  }
+  const parsed = LogoutResponseSchema.safeParse(body);
+  if (parsed.success) window.location.assign(parsed.data.logoutUrl);
 }
 
 /** What the dashboard needs to know about this installation. */
@@ -159,4 +176,38 @@ export function cancelTask(id: string): Promise<void> {
 /** Asks the server to run a failed or cancelled task again. */
 export function retryTask(id: string): Promise<void> {
   return apiVoid(`${taskPath(id)}/retry`, { method: "POST" });
+}
+
+/** One page of nightly review runs, newest first. */
+export function fetchReviewRuns(
+  page: { cursor?: string | undefined; limit?: number } = {},
+  signal?: Signal,
+): Promise<ReviewRunListResponse> {
+  const query = new URLSearchParams();
+  if (page.cursor) query.set("cursor", page.cursor);
+  if (page.limit) query.set("limit", String(page.limit));
+  return apiJson(ReviewRunListResponseSchema, withQuery("/api/reviews", query.toString()), {
+    signal,
+  });
+}
+
+/** One review run with its pull requests, highest risk first. */
+export async function fetchReviewRun(id: string, signal?: Signal): Promise<ReviewRunDetail> {
+  const body = await apiJson(ReviewRunResponseSchema, `/api/reviews/${encodeURIComponent(id)}`, {
+    signal,
+  });
+  return body.run;
+}
+
+/** Admins: starts a review run now (409 when one is already running). */
+export async function startReviewRun(): Promise<ReviewRunDetail> {
+  const body = await apiJson(ReviewRunResponseSchema, "/api/reviews/run", { method: "POST" });
+  return body.run;
+}
+
+/** Who started, followed up, retried or cancelled a task (admins). */
+export function fetchTaskAudit(id: string, signal?: Signal): Promise<TaskAuditResponse> {
+  return apiJson(TaskAuditResponseSchema, `/api/tasks/${encodeURIComponent(id)}/audit`, {
+    signal,
+  });
 }

@@ -36,6 +36,11 @@ export function AppHeader({ user }: { user: User }) {
               New task
             </NavLink>
           ) : null}
+          {canUseAgentTools(user.role) ? (
+            <NavLink to="/reviews" className={navClass}>
+              Reviews
+            </NavLink>
+          ) : null}
           {user.role === "admin" ? (
             <NavLink to="/history" className={navClass}>
               History

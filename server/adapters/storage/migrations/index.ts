@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from "kysely";
 import type { StorageDialect } from "../database.js";
 import { initialMigration } from "./0001-initial.js";
+import { reviewsMigration } from "./0002-reviews.js";
 
 /**
  * Every migration, in order. Names sort in the order they run (kysely sorts by name), and
@@ -8,6 +9,7 @@ import { initialMigration } from "./0001-initial.js";
  */
 const MIGRATIONS: ReadonlyArray<{ name: string; create(dialect: StorageDialect): Migration }> = [
   { name: "0001-initial", create: initialMigration },
+  { name: "0002-reviews", create: reviewsMigration },
 ];
 
 /** Names of all migrations, oldest first (tests build databases at each of them). */
