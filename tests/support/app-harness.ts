@@ -28,6 +28,8 @@ export interface AppHarnessOptions {
   settings?: Partial<TaskDeps["settings"]>;
   /** Mounts the review routes on this service (the route walk needs every route). */
   reviews?: AppDeps["reviews"];
+  /** Serves this built web app too (browser tests); none by default. */
+  webDir?: string;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function appHarness(options: AppHarnessOptions = {}) {
     tasks: { ...deps, queue: runner },
     sessions: createSqliteSessionStore(db),
     stats: createStatsQuery(db),
-    webDir: null,
+    webDir: options.webDir ?? null,
     ...(options.reviews ? { reviews: options.reviews } : {}),
   });
   const request = supertest(app);
