@@ -3,14 +3,14 @@ import { readFileSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import type { AgentEvent } from "../../shared/agent-event.js";
 import type { AgentTurnRequest } from "../../server/domain/ports/coding-agent.js";
+import { TEST_STATE_DIR } from "./test-state-dir.js";
 
 /** Fixtures for tests that drive the real Codex binary with the scripted model. */
 
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.artifacts");
+const ARTIFACTS = TEST_STATE_DIR;
 
 /** A silent logger for adapters under test. */
 export const silentLogger = pino({ level: "silent" });

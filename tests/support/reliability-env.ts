@@ -21,6 +21,7 @@ import {
 import { BUGGY_SUM } from "./codex-fixtures.js";
 import { makeBareRepo, TempDirs, type BareRepo } from "./git-fixtures.js";
 import { CLOUD_CREDENTIALS } from "./jira-fixtures.js";
+import { TEST_STATE_DIR } from "./test-state-dir.js";
 
 /**
  * A whole Patchboard world for reliability tests: the scripted model (driving the real
@@ -30,7 +31,7 @@ import { CLOUD_CREDENTIALS } from "./jira-fixtures.js";
  */
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const ARTIFACTS = path.join(REPO_ROOT, "tests/.artifacts/reliability");
+const ARTIFACTS = path.join(TEST_STATE_DIR, "reliability");
 
 /** The GitHub token the fake accepts. */
 export const GITHUB_TOKEN = "ghp_reliability_test_token_0123456789";

@@ -2,18 +2,18 @@ import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { pino } from "pino";
 import { CSRF_HEADER } from "../../shared/auth.js";
 import type { Task } from "../../shared/task.js";
 import { loadConfig } from "../../server/config/load-config.js";
 import { startSandbox, type RunningSandbox } from "../../server/sandbox/start-sandbox.js";
+import { TEST_STATE_DIR } from "./test-state-dir.js";
 
 /** Starts the sandbox as `npm start` does with no configuration, and talks to it over HTTP. */
 
 const execFileAsync = promisify(execFile);
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.artifacts");
+const ARTIFACTS = TEST_STATE_DIR;
 
 /** A signed-in HTTP client of the running server. */
 export interface ApiClient {
