@@ -1,0 +1,197 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import pino from "pino";
+import { openSqliteDatabase, seedTasks } from "../../server/adapters/storage/index.js";
+import { encodeCursor } from "../../server/adapters/storage/cursor.js";
+import { startBenchEnv, TOKEN } from "../lib/bench-env.js";
+import { CACHE_DIR, REPO_ROOT } from "../lib/paths.js";
+import { round } from "../lib/stats.js";
+
+const TASKS = 100_000;
+const EVENTS_PER_TASK = 20;
+/** How deep the "deep page" is: this many tasks are newer than it. */
+const DEEP = 90_000;
+const CONNECTIONS = 10;
+/**
+ * The second pass's request rate: a busy dashboard's worth, well below saturation, so
+ * latency is service time rather than the queue that a closed loop builds.
+ */
+const STEADY_RATE = 100;
+
+/** One load test's latency under load. */
+export interface LoadResult {
+  name: string;
+  path: string;
+  p50: number;
+  p99: number;
+  requestsPerSecond: number;
+}
+
+/** Figure 3. */
+export interface HistoryFigure {
+  tasks: number;
+  events: number;
+  seededNow: boolean;
+  connections: number;
+  /** Closed loop: every connection sends its next request as soon as it has an answer. */
+  health: LoadResult;
+  queries: LoadResult[];
+  /** The same at {@link STEADY_RATE} requests per second in all. */
+  steadyRate: number;
+  steadyHealth: LoadResult;
+  steadyQueries: LoadResult[];
+}
+
+interface SeedMeta {
+  tasks: number;
+  events: number;
+  deepCursor: string;
+}
+
+/**
+ * The seeded database, made once and kept in bench/.cache/history (seeding takes about a
+ * minute). Seeded tasks left queued or running are closed: a server start would otherwise
+ * recover and run a thousand of them during the measurement.
+ */
+async function ensureSeeded(
+  dir: string,
+  log: (m: string) => void,
+): Promise<{ meta: SeedMeta; seededNow: boolean }> {
+  const metaFile = path.join(dir, "seed.json");
+  if (existsSync(metaFile))
+    return { meta: JSON.parse(await readFile(metaFile, "utf8")) as SeedMeta, seededNow: false };
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const db = await openSqliteDatabase({
+    file: path.join(dir, "patchboard.db"),
+    logger: pino({ level: "silent" }),
+  });
+  try {
+    const seeded = await seedTasks(db, TASKS, EVENTS_PER_TASK);
+    log(
+      `seeded ${seeded.tasks} tasks / ${seeded.events} events in ${Math.round(seeded.durationMs / 1000)} s`,
+    );
+    db.connection
+      .prepare(
+        "UPDATE tasks SET status = 'cancelled', phase = 'done', finished_at = updated_at WHERE status IN ('queued', 'running')",
+      )
+      .run();
+    const row = db.connection
+      .prepare("SELECT seq FROM tasks ORDER BY seq DESC LIMIT 1 OFFSET ?")
+      .get(DEEP) as { seq: number };
+    const meta: SeedMeta = {
+      tasks: TASKS,
+      events: TASKS * EVENTS_PER_TASK,
+      deepCursor: encodeCursor(row.seq),
+    };
+    await writeFile(metaFile, JSON.stringify(meta));
+    return { meta, seededNow: true };
+  } finally {
+    await db.close();
+  }
+}
+
+/** Figure 3: `GET /api/tasks` pages under load from autocannon (another process) against `GET /api/health`. */
+export async function measureHistory(options: {
+  runDir: string;
+  loadSeconds: number;
+  log: (m: string) => void;
+}): Promise<HistoryFigure> {
+  const dir = path.join(CACHE_DIR, "history");
+  const { meta, seededNow } = await ensureSeeded(dir, options.log);
+  const env = await startBenchEnv({
+    dataDir: dir,
+    remote: null,
+    scripts: [],
+    tickets: [],
+    maxConcurrent: 2,
+  });
+  try {
+    const filter = "status=failed&repo=acme%2Fweb";
+    const paths: [string, string][] = [
+      ["first page", "/api/tasks?limit=50"],
+      ["first page, filtered", `/api/tasks?limit=50&${filter}`],
+      ["deep cursor page", `/api/tasks?limit=50&cursor=${meta.deepCursor}`],
+      ["deep cursor page, filtered", `/api/tasks?limit=50&${filter}&cursor=${meta.deepCursor}`],
+      ["by person, filtered", `/api/tasks?limit=50&createdBy=user7%40example.com&status=completed`],
+    ];
+    // Warm the caches (and the JIT) before any measured load.
+    await load(env.url, "/api/health", 1);
+    for (const [, p] of paths) await load(env.url, p, 1);
+    const pass = async (rate: number | null) => {
+      const health: LoadResult = {
+        name: "health",
+        path: "/api/health",
+        ...(await load(env.url, "/api/health", options.loadSeconds, rate)),
+      };
+      const queries: LoadResult[] = [];
+      for (const [name, p] of paths) {
+        options.log(`history: ${name}${rate === null ? "" : ` at ${rate} req/s`}`);
+        queries.push({ name, path: p, ...(await load(env.url, p, options.loadSeconds, rate)) });
+      }
+      return { health, queries };
+    };
+    const closed = await pass(null);
+    const steady = await pass(STEADY_RATE);
+    return {
+      tasks: meta.tasks,
+      events: meta.events,
+      seededNow,
+      connections: CONNECTIONS,
+      ...closed,
+      steadyRate: STEADY_RATE,
+      steadyHealth: steady.health,
+      steadyQueries: steady.queries,
+    };
+  } finally {
+    await env.close();
+  }
+}
+
+interface AutocannonJson {
+  latency: { p50: number; p99: number };
+  requests: { average: number };
+  non2xx: number;
+  errors: number;
+}
+
+/** Runs autocannon in its own process against one path of the server (127.0.0.1 only). */
+function load(
+  url: string,
+  pathname: string,
+  seconds: number,
+  rate: number | null = null,
+): Promise<Omit<LoadResult, "name" | "path">> {
+  if (!new URL(url).hostname.startsWith("127.")) throw new Error("load only against 127.0.0.1");
+  const cli = path.join(REPO_ROOT, "node_modules/autocannon/autocannon.js");
+  const args = [
+    cli,
+    "--json",
+    "-c",
+    String(CONNECTIONS),
+    "-d",
+    String(seconds),
+    "-H",
+    `Authorization=Bearer ${TOKEN}`,
+    ...(rate === null ? [] : ["--overallRate", String(rate)]),
+    `${url}${pathname}`,
+  ];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
+      if (error) return reject(new Error(`autocannon failed: ${error.message}`));
+      const out = JSON.parse(stdout) as AutocannonJson;
+      if (out.non2xx > 0 || out.errors > 0) {
+        return reject(
+          new Error(`${pathname}: ${out.non2xx} non-2xx answers, ${out.errors} errors`),
+        );
+      }
+      resolve({
+        p50: out.latency.p50,
+        p99: out.latency.p99,
+        requestsPerSecond: round(out.requests.average),
+      });
+    });
+  });
+}
