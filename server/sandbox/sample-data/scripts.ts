@@ -9,6 +9,7 @@ import { shop150 } from "./scenarios/shop-150-tax-after-discount.js";
 import { shop152 } from "./scenarios/shop-152-weekend-delivery.js";
 import { shop155 } from "./scenarios/shop-155-accented-slugs.js";
 import { shop156 } from "./scenarios/shop-156-apple-pay.js";
+import { reviewScript } from "./review-script.js";
 
 /** Every sample ticket's scenario, in ticket order. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -27,5 +28,9 @@ export const DEFAULT_STEP_DELAY_MS = 2000;
 
 /** The scripted model's scripts: one per sample ticket, then the fallback for everything else. */
 export function sandboxScripts(pacing: Pacing): Script[] {
-  return [...SCENARIOS.map((s) => scenarioScript(s, pacing)), fallbackScript(pacing)];
+  return [
+    ...SCENARIOS.map((s) => scenarioScript(s, pacing)),
+    reviewScript(pacing),
+    fallbackScript(pacing),
+  ];
 }
