@@ -31,7 +31,9 @@ export async function warmCodexHome(codexHome: string, logger: Logger): Promise<
       baseUrl: NOWHERE,
       model: null,
       codexHome,
-      logger: logger.child({ adapter: "codex", warmup: true }),
+      // The warm-up turn is meant to fail (no model, no key): the adapter's warning about
+      // that failure would only alarm whoever reads the start-up log.
+      logger: logger.child({ adapter: "codex", warmup: true }, { level: "silent" }),
       providerTuning: { requestMaxRetries: 0, streamMaxRetries: 0, streamIdleTimeoutMs: 2_000 },
     });
     await agent
