@@ -9,6 +9,7 @@ import { HistoryFilters } from "./history-filters.js";
 import { HistoryTable } from "./history-table.js";
 import { StatsSummary } from "./stats-summary.js";
 import { useTaskFilters } from "./use-task-filters.js";
+import { LoadMore } from "../../components/load-more.js";
 
 const PAGE_SIZE = 50;
 
@@ -67,25 +68,7 @@ export function HistoryPage() {
     table = (
       <>
         <HistoryTable tasks={rows} pricing={pricing} />
-        {tasks.isFetchNextPageError ? (
-          <ErrorPanel
-            error={tasks.error}
-            action="load more tasks"
-            onRetry={() => void tasks.fetchNextPage()}
-          />
-        ) : null}
-        {tasks.hasNextPage ? (
-          <div className="load-more">
-            <button
-              type="button"
-              className="button"
-              onClick={() => void tasks.fetchNextPage()}
-              disabled={tasks.isFetchingNextPage}
-            >
-              {tasks.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        ) : null}
+        <LoadMore query={tasks} what="tasks" />
       </>
     );
 

@@ -8,6 +8,7 @@ import { useCurrentUser } from "../../hooks/use-current-user.js";
 import { ReviewRunCard } from "./review-run-card.js";
 import { RUNNING_POLL_MS, reviewKeys } from "./review-keys.js";
 import "./reviews.css";
+import { LoadMore } from "../../components/load-more.js";
 
 const PAGE_SIZE = 20;
 
@@ -55,25 +56,7 @@ export function ReviewsPage() {
         {rows.map((run, i) => (
           <ReviewRunCard key={run.id} run={run} initiallyOpen={i === 0} />
         ))}
-        {runs.isFetchNextPageError ? (
-          <ErrorPanel
-            error={runs.error}
-            action="load more runs"
-            onRetry={() => void runs.fetchNextPage()}
-          />
-        ) : null}
-        {runs.hasNextPage ? (
-          <div className="load-more">
-            <button
-              type="button"
-              className="button"
-              onClick={() => void runs.fetchNextPage()}
-              disabled={runs.isFetchingNextPage}
-            >
-              {runs.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        ) : null}
+        <LoadMore query={runs} what="runs" />
       </>
     );
 

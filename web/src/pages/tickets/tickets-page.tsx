@@ -8,6 +8,7 @@ import { ErrorPanel } from "../../components/error-panel.js";
 import { LoadingState } from "../../components/loading-state.js";
 import { useDebouncedValue } from "../../hooks/use-debounced-value.js";
 import { TicketsTable } from "./tickets-table.js";
+import { LoadMore } from "../../components/load-more.js";
 
 const PAGE_SIZE = 25;
 
@@ -55,25 +56,7 @@ export function TicketsPage() {
     content = (
       <>
         <TicketsTable tickets={rows} />
-        {tickets.isFetchNextPageError ? (
-          <ErrorPanel
-            error={tickets.error}
-            action="load more tickets"
-            onRetry={() => void tickets.fetchNextPage()}
-          />
-        ) : null}
-        {tickets.hasNextPage ? (
-          <div className="load-more">
-            <button
-              type="button"
-              className="button"
-              onClick={() => void tickets.fetchNextPage()}
-              disabled={tickets.isFetchingNextPage}
-            >
-              {tickets.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        ) : null}
+        <LoadMore query={tickets} what="tickets" />
       </>
     );
 
