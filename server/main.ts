@@ -1,8 +1,5 @@
 import "dotenv/config";
-import { ConfigError } from "./config/config-error.js";
-import { loadConfig } from "./config/load-config.js";
-import { secretValues } from "./config/secret-values.js";
-import { createLogger } from "./logger.js";
+import { createStartupLogger, loadStartupConfig } from "./bootstrap/load-startup.js";
 import { startServer, type RunningServer } from "./bootstrap/start-server.js";
 
 /**
@@ -10,21 +7,9 @@ import { startServer, type RunningServer } from "./bootstrap/start-server.js";
  * accounts configured, the sandbox), and shuts down cleanly on SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {
-  let loaded;
-  try {
-    loaded = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  // Every configured secret value is also scrubbed from every log line (SECURITY.md).
-  const logger = createLogger({
-    level: loaded.config.logLevel,
-    secrets: secretValues(loaded.config),
-  });
+  const loaded = loadStartupConfig(process.env);
+  if (loaded === null) process.exit(1);
+  const logger = createStartupLogger(loaded.config);
   let running: RunningServer;
   if (loaded.mode === "production") {
     running = await startServer(loaded.config, logger);

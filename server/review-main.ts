@@ -1,9 +1,7 @@
 import "dotenv/config";
 import { buildServices } from "./bootstrap/build-services.js";
 import { warmCodexHome } from "./bootstrap/codex-warmup.js";
-import { ConfigError } from "./config/config-error.js";
-import { loadConfig } from "./config/load-config.js";
-import { createLogger } from "./logger.js";
+import { createStartupLogger, loadStartupConfig } from "./bootstrap/load-startup.js";
 
 /**
  * Exit codes of `npm run review`, for an external scheduler or a CI job: 0 all reviewed
@@ -19,23 +17,15 @@ export const REVIEW_EXIT = { ok: 0, failed: 1, partial: 2, skipped: 3 } as const
  * overlapping a run of the server's own schedule.
  */
 async function main(): Promise<number> {
-  let loaded;
-  try {
-    loaded = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return REVIEW_EXIT.failed;
-    }
-    throw error;
-  }
+  const loaded = loadStartupConfig(process.env);
+  if (loaded === null) return REVIEW_EXIT.failed;
   if (loaded.mode !== "production") {
     console.error(
       "npm run review needs the production settings (Codex, Jira, GitHub and REPOS_FILE); it does not start the sandbox's built-in services.",
     );
     return REVIEW_EXIT.failed;
   }
-  const logger = createLogger({ level: loaded.config.logLevel });
+  const logger = createStartupLogger(loaded.config);
   const services = await buildServices(loaded.config, logger);
   const stop = () => {
     logger.info({}, "review interrupted, stopping");
