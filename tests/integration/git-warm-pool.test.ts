@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pino from "pino";
 import { createGitWorkspaces } from "../../server/adapters/git/index.js";
@@ -64,7 +64,53 @@ async function warmDirs(): Promise<string[]> {
   return (await readdir(parent).catch(() => [] as string[])).map((n) => path.join(parent, n));
 }
 
+/** The whole seconds of a file's modification time: git's granularity for racy entries. */
+async function mtimeSecond(file: string): Promise<number> {
+  return Math.floor((await stat(file)).mtimeMs / 1000);
+}
+
 describe("warm worktree pool", () => {
+  it("hands out warm worktrees whose index git can trust without re-reading every file", async () => {
+    await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    await waitForWarm(2);
+    for (const dir of await warmDirs()) {
+      const gitDir = git(dir, "rev-parse", "--absolute-git-dir");
+      const files = git(dir, "ls-files").split("\n");
+      const newest = Math.max(
+        ...(await Promise.all(files.map((f) => mtimeSecond(path.join(dir, f))))),
+      );
+      // Written in a later second than every file: no entry is "racily clean".
+      expect(await mtimeSecond(path.join(gitDir, "index"))).toBeGreaterThan(newest);
+      expect(git(dir, "status", "--porcelain")).toBe("");
+    }
+  });
+
+  it("hands out a warm worktree at an unchanged base without writing any file", async () => {
+    await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    await waitForWarm(2);
+    const indexOf = (dir: string) =>
+      path.join(git(dir, "rev-parse", "--absolute-git-dir"), "index");
+    const before = new Map<string, { index: string; indexMtime: number; fileMtime: number }>();
+    for (const dir of await warmDirs()) {
+      before.set(dir, {
+        index: indexOf(dir),
+        indexMtime: (await stat(indexOf(dir))).mtimeMs,
+        fileMtime: (await stat(path.join(dir, "src/app.js"))).mtimeMs,
+      });
+    }
+    const ws = await workspaces.prepare(repo, "task-b", "codex/calc-2-second");
+    const claimed = before.get([...before.keys()].find((dir) => !existsSync(dir)) ?? "");
+    expect(claimed).toBeDefined();
+    // Neither the files nor the index were rewritten: the claim only switched branches.
+    expect(indexOf(ws.path)).toBe(claimed?.index);
+    expect((await stat(indexOf(ws.path))).mtimeMs).toBe(claimed?.indexMtime);
+    expect((await stat(path.join(ws.path, "src/app.js"))).mtimeMs).toBe(claimed?.fileMtime);
+    expect(git(ws.path, "rev-parse", "--abbrev-ref", "HEAD")).toBe("codex/calc-2-second");
+    expect(git(ws.path, "rev-parse", "HEAD")).toBe(ws.baseSha);
+    expect(git(ws.path, "status", "--porcelain", "--ignored")).toBe("");
+    await waitForWarm(2);
+  });
+
   it("refills after the first task and hands warm worktrees to the next ones", async () => {
     await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
     await waitForWarm(2);
@@ -81,7 +127,9 @@ describe("warm worktree pool", () => {
   it("hands out a clean worktree at the latest base even after the base moved and it was dirtied", async () => {
     await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
     await waitForWarm(2);
-    // Whatever a previous user (or a crash) left in a warm worktree must not reach a task.
+    // A claim at a moved base resets the worktree to it (checkout --force and clean), so
+    // even files someone left in a warm worktree do not reach the task. (At an unchanged
+    // base the claim trusts the pool: nothing touches a worktree once it is marked ready.)
     for (const dir of await warmDirs()) {
       await writeFile(path.join(dir, "src/app.js"), "export const x = 'stale';\n");
       await writeFile(path.join(dir, "left-behind.txt"), "secret\n");

@@ -5,9 +5,9 @@ import type { RepoConfig } from "../../domain/repo-config.js";
 import type { Workspace, Workspaces } from "../../domain/ports/workspaces.js";
 import type { PullRequestCheckouts } from "../../domain/reviews/review-ports.js";
 import { AppError } from "../../domain/app-error.js";
-import { commitAll, worktreeDiff } from "./changes.js";
+import { commitStaged, stageAll, worktreeDiff } from "./changes.js";
 import { KeyedLock } from "./keyed-lock.js";
-import { mirrorPath, REMOTE_REFS, resolveRef, syncMirror } from "./mirror.js";
+import { maintainMirror, mirrorPath, REMOTE_REFS, resolveRef, syncMirror } from "./mirror.js";
 import { checkoutPullRequest } from "./pull-request-checkout.js";
 import { pushBranch } from "./push.js";
 import { remoteAccess } from "./remote.js";
@@ -62,6 +62,15 @@ export function createGitWorkspaces(
     return path.join(worktrees, taskId);
   }
 
+  /** Queues the mirror's housekeeping behind whatever holds its lock now: never on a task's path. */
+  function maintainLater(mirror: string): void {
+    void lock
+      .run(mirror, () => maintainMirror(mirror))
+      .catch((error: unknown) =>
+        logger.warn({ err: error, mirror }, "git mirror maintenance failed"),
+      );
+  }
+
   function toWorkspace(dir: string, meta: WorktreeMeta): Workspace {
     return { path: dir, branch: meta.branch, baseSha: meta.baseSha };
   }
@@ -74,17 +83,20 @@ export function createGitWorkspaces(
     mirror: string,
   ) {
     await syncMirror(mirror, remoteAccess(repo.cloneUrl, options.pushToken), logger);
+    maintainLater(mirror);
     const baseRef = `${REMOTE_REFS}${repo.baseBranch}`;
-    const baseTip = await resolveRef(mirror, baseRef);
+    // A re-run of a ticket continues the branch it already pushed rather than racing it.
+    const remoteBranch = `${REMOTE_REFS}${branch}`;
+    const [baseTip, remoteTip] = await Promise.all([
+      resolveRef(mirror, baseRef),
+      resolveRef(mirror, remoteBranch),
+    ]);
     if (!baseTip) {
       throw new AppError(
         "git_failed",
         `Base branch ${repo.baseBranch} does not exist in ${repo.github}.`,
       );
     }
-    // A re-run of a ticket continues the branch it already pushed rather than racing it.
-    const remoteBranch = `${REMOTE_REFS}${branch}`;
-    const remoteTip = await resolveRef(mirror, remoteBranch);
     const baseSha = remoteTip
       ? await gitOut(["merge-base", baseTip, remoteTip], { cwd: mirror })
       : baseTip;
@@ -160,8 +172,12 @@ export function createGitWorkspaces(
       return worktreeDiff(workspace);
     },
 
-    commitAll(workspace, message, author) {
-      return commitAll(workspace, message, author);
+    stage(workspace) {
+      return stageAll(workspace);
+    },
+
+    commitStaged(workspace, message, author) {
+      return commitStaged(workspace, message, author);
     },
 
     push(repo, workspace) {
@@ -172,7 +188,9 @@ export function createGitWorkspaces(
       const dir = worktreePath(checkoutId);
       const mirror = mirrorPath(root, repo.github);
       const ctx = { mirror, dir, worktreesRoot: worktrees, pushToken: options.pushToken, logger };
-      return lock.run(mirror, () => checkoutPullRequest(ctx, repo, checkoutId, pr));
+      const checkout = lock.run(mirror, () => checkoutPullRequest(ctx, repo, checkoutId, pr));
+      maintainLater(mirror);
+      return checkout;
     },
 
     async updateFromBase(repo, workspace, author) {
@@ -182,6 +200,7 @@ export function createGitWorkspaces(
       await lock.run(meta.mirror, () =>
         syncMirror(meta.mirror, remoteAccess(repo.cloneUrl, options.pushToken), logger),
       );
+      maintainLater(meta.mirror);
       return mergeMovedBase(workspace, meta, author, logger);
     },
 

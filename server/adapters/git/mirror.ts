@@ -49,11 +49,6 @@ export async function syncMirror(
     if (current !== access.url)
       await runGit(["config", "remote.origin.url", access.url], { cwd: mirror });
     await fetchOrigin(mirror, access);
-    // Fetching never triggers auto-gc with gc.auto=0; run it here, under the lock, instead
-    // of letting a commit in some worktree start it while another task fetches.
-    await runGit(["-c", "gc.auto=6700", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"], {
-      cwd: mirror,
-    });
     logger.debug({ mirror, ms: Date.now() - started }, "git mirror fetched");
     return;
   }
@@ -74,6 +69,18 @@ export async function syncMirror(
     throw error;
   }
   logger.info({ mirror, ms: Date.now() - started }, "git mirror cloned");
+}
+
+/**
+ * Packs the mirror when git thinks it is due. Mirrors have gc.auto=0, so neither a fetch
+ * nor a commit in some worktree starts it while another task uses the mirror; call it
+ * under the repository's lock, after a task's own steps (a repack can take seconds).
+ */
+export async function maintainMirror(mirror: string): Promise<void> {
+  if (!(await isRepository(mirror))) return; // its clone failed: nothing to maintain
+  await runGit(["-c", "gc.auto=6700", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"], {
+    cwd: mirror,
+  });
 }
 
 function fetchOrigin(repository: string, access: RemoteAccess): Promise<unknown> {

@@ -1,6 +1,6 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { gitOut } from "./run-git.js";
+import { worktreeGitDir } from "./worktree-git-dir.js";
 
 /**
  * What the server remembers about a task's worktree. It lives in the worktree's own
@@ -20,17 +20,6 @@ export interface WorktreeMeta {
 }
 
 const META_FILE = "patchboard.json";
-
-/** The worktree's private git directory, or null when `dir` is not a worktree. */
-async function worktreeGitDir(dir: string): Promise<string | null> {
-  try {
-    // A linked worktree has a `.git` file; a missing one means it is not (or no longer) ours.
-    if (!(await stat(path.join(dir, ".git"))).isFile()) return null;
-    return await gitOut(["rev-parse", "--absolute-git-dir"], { cwd: dir });
-  } catch {
-    return null;
-  }
-}
 
 /** Reads a worktree's metadata; null when the directory is missing, broken or was never finished. */
 export async function readWorktreeMeta(dir: string): Promise<WorktreeMeta | null> {
