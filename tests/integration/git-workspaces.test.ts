@@ -141,18 +141,37 @@ describe("git workspaces", () => {
     expect(await workspaces.diff(ws)).toContain("+export const x = 7;");
   });
 
-  it("commits everything and pushes the branch to the remote", async () => {
+  it("stages everything, commits exactly that and pushes the branch to the remote", async () => {
     const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
-    expect(await workspaces.commitAll(ws, "nothing yet", author)).toBeNull();
+    expect(await workspaces.stage(ws)).toBe("");
+    expect(await workspaces.commitStaged(ws, "nothing yet", author)).toBeNull();
 
     await writeFile(path.join(ws.path, "src/new.js"), "export const y = 1;\n");
     await rm(path.join(ws.path, "src/old.js"));
-    const sha = await workspaces.commitAll(ws, "CALC-1: fix the thing", author);
-    expect(sha).toMatch(/^[0-9a-f]{40}$/);
-    expect(git(ws.path, "log", "-1", "--format=%an <%ae>|%s")).toBe(
-      "Patchboard <patchboard@example.test>|CALC-1: fix the thing",
+    await writeFile(path.join(ws.path, "debug.log"), "ignored\n");
+    const staged = await workspaces.stage(ws);
+    expect(staged).toContain("diff --git a/src/new.js b/src/new.js\nnew file mode 100644");
+    expect(staged).toContain("diff --git a/src/old.js b/src/old.js\ndeleted file mode 100644");
+    expect(staged).not.toContain("debug.log");
+    // The read-only diff and the staged change agree.
+    expect(await workspaces.diff(ws)).toBe(staged);
+    const sha = await workspaces.commitStaged(
+      ws,
+      "\nCALC-1: fix the thing  \n\n\n## What changed \n\nPatchboard task 1\n\n",
+      author,
     );
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(git(ws.path, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s")).toBe(
+      "Patchboard <patchboard@example.test>|Patchboard <patchboard@example.test>|CALC-1: fix the thing",
+    );
+    // Cleaned like `git commit -m` would (a markdown heading is kept, not taken for a comment).
+    expect(git(ws.path, "log", "-1", "--format=%B")).toBe(
+      "CALC-1: fix the thing\n\n## What changed\n\nPatchboard task 1",
+    );
+    expect(git(ws.path, "rev-parse", "HEAD^")).toBe(ws.baseSha);
+    expect(git(ws.path, "rev-parse", "--abbrev-ref", "HEAD")).toBe("codex/calc-1-first");
     expect(git(ws.path, "status", "--porcelain")).toBe("");
+    expect(git(ws.path, "diff", "--no-color", ws.baseSha, "HEAD") + "\n").toBe(staged);
 
     await workspaces.push(repo, ws);
     expect(git(remote.bare, "rev-parse", "refs/heads/codex/calc-1-first")).toBe(sha);
@@ -166,15 +185,27 @@ describe("git workspaces", () => {
     const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
     await writeFile(path.join(ws.path, "src/app.js"), "export const x = 9;\n");
     git(ws.path, "commit", "-q", "-am", "agent commit");
-    expect(await workspaces.commitAll(ws, "unused", author)).toBe(
+    expect(await workspaces.stage(ws)).toContain("+export const x = 9;");
+    expect(await workspaces.commitStaged(ws, "unused", author)).toBe(
       git(ws.path, "rev-parse", "HEAD"),
     );
+    expect(git(ws.path, "log", "-1", "--format=%s")).toBe("agent commit");
+  });
+
+  it("refuses to stage or commit when the agent left the task's branch", async () => {
+    const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    git(ws.path, "checkout", "-q", "--detach");
+    await writeFile(path.join(ws.path, "src/app.js"), "export const x = 5;\n");
+    await expectAppError(workspaces.stage(ws), "git_failed");
+    await expectAppError(workspaces.commitStaged(ws, "x", author), "git_failed");
+    expect(git(ws.path, "status", "--porcelain")).toBe("M src/app.js");
   });
 
   it("refuses to push a branch outside codex/", async () => {
     const ws = await workspaces.prepare(repo, "task-a", "feature/not-ours");
     await writeFile(path.join(ws.path, "x.txt"), "x\n");
-    await workspaces.commitAll(ws, "x", author);
+    await workspaces.stage(ws);
+    await workspaces.commitStaged(ws, "x", author);
     await expectAppError(workspaces.push(repo, ws), "publish_refused");
     expect(git(remote.bare, "for-each-ref", "--format=%(refname)", "refs/heads")).toBe(
       "refs/heads/main",
@@ -185,7 +216,8 @@ describe("git workspaces", () => {
     const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
     await commitAndPush(remote, "codex/calc-1-first", { "other.txt": "someone else\n" });
     await writeFile(path.join(ws.path, "x.txt"), "x\n");
-    await workspaces.commitAll(ws, "x", author);
+    await workspaces.stage(ws);
+    await workspaces.commitStaged(ws, "x", author);
     await expectAppError(workspaces.push(repo, ws), "github_push_failed");
   });
 

@@ -41,8 +41,9 @@ describe("publishing a task: worktree → push → pull request on the fake GitH
     const branch = branchName("CALC-7", "Division by zero");
     const ws = await workspaces.prepare(repo, "task-7", branch);
     await writeFile(path.join(ws.path, "src/app.js"), "export const x = 7;\n");
+    await workspaces.stage(ws);
     expect(
-      await workspaces.commitAll(ws, "CALC-7: handle division by zero", {
+      await workspaces.commitStaged(ws, "CALC-7: handle division by zero", {
         name: "Patchboard",
         email: "bot@example.test",
       }),

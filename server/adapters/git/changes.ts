@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { copyFile, rm } from "node:fs/promises";
+import { copyFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { CommitAuthor, Workspace } from "../../domain/ports/workspaces.js";
 import { AppError } from "../../domain/app-error.js";
 import { gitOut, runGit } from "./run-git.js";
+import { worktreeGitDir } from "./worktree-git-dir.js";
 
 /**
  * Options that keep output stable whatever the host's git config says, and keep
@@ -31,81 +32,132 @@ export async function worktreeDiff(workspace: Workspace): Promise<string> {
       () => false,
     );
     if (!copied) await runGit(["read-tree", "HEAD"], { cwd, env });
-    await runGit([...SAFE_CONFIG, "add", "--all", "--", "."], { cwd, env });
-    const result = await runGit(
-      [
-        ...SAFE_CONFIG,
-        "diff",
-        "--cached",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
-        workspace.baseSha,
-        "--",
-      ],
-      { cwd, env },
-    );
-    return result.stdout;
+    return await stageAndDiff(workspace, env);
   } finally {
     await rm(index, { force: true });
   }
 }
 
 /**
- * Stages everything and commits it on the workspace's branch. Returns the branch's
- * new head, or null when the branch has nothing that differs from its base. When the
- * agent committed by itself and left nothing uncommitted, its commit is the answer.
+ * Stages everything in the worktree's own index (new files too, minus ignored ones) and
+ * returns the staged change against the base: exactly what {@link commitStaged} would
+ * publish. One walk of the worktree serves both the publish guard and the commit — on a
+ * large repository that walk is the expensive part of publishing.
  */
-export async function commitAll(
+export async function stageAll(workspace: Workspace): Promise<string> {
+  await assertOnBranch(workspace);
+  return stageAndDiff(workspace, {});
+}
+
+/** `git add --all` into the index `env` names (the worktree's own by default), then its diff against the base. */
+async function stageAndDiff(workspace: Workspace, env: Record<string, string>): Promise<string> {
+  const cwd = workspace.path;
+  await runGit([...SAFE_CONFIG, "add", "--all", "--", "."], { cwd, env });
+  const result = await runGit(
+    [
+      ...SAFE_CONFIG,
+      "diff",
+      "--cached",
+      "--no-color",
+      "--no-ext-diff",
+      "--no-textconv",
+      "--src-prefix=a/",
+      "--dst-prefix=b/",
+      workspace.baseSha,
+      "--",
+    ],
+    { cwd, env },
+  );
+  return result.stdout;
+}
+
+/**
+ * Commits what is staged on the workspace's branch. Returns the branch's new head, or
+ * null when the branch has nothing that differs from its base. When the agent committed
+ * by itself and left nothing staged, its commit is the answer.
+ *
+ * The commit is made from the index with plumbing (write-tree, commit-tree, update-ref):
+ * `git commit` would walk the whole worktree again after `stageAll` just did. A merge the
+ * agent resolved is concluded with `git commit`, which records both parents and clears
+ * the merge state.
+ */
+export async function commitStaged(
   workspace: Workspace,
   message: string,
   author: CommitAuthor,
 ): Promise<string | null> {
   const cwd = workspace.path;
-  const head = await gitOut(["symbolic-ref", "--quiet", "HEAD"], { cwd, okExitCodes: [1] });
+  await assertOnBranch(workspace);
+  const env = commitIdentity(author);
+  if (await mergeInProgress(cwd)) {
+    await runGit([...SAFE_CONFIG, ...NO_SIGN, "commit", "--quiet", "--no-verify", "-m", message], {
+      cwd,
+      env,
+    });
+  } else {
+    // write-tree refuses an index with unresolved conflicts, as `git commit` would.
+    const tree = await gitOut(["write-tree"], { cwd });
+    const [head = "", headTree] = (
+      await gitOut(["rev-parse", "HEAD", "HEAD^{tree}"], { cwd })
+    ).split("\n");
+    if (tree !== headTree) {
+      const commit = await gitOut(
+        [...NO_SIGN, "commit-tree", tree, "-p", head, "-m", cleanMessage(message)],
+        { cwd, env },
+      );
+      // Moves the branch only if nobody moved it meanwhile (the old value must still match).
+      await runGit(["update-ref", "-m", "commit: Patchboard", "HEAD", commit, head], { cwd });
+    }
+  }
+  const [head = "", headTree, baseTree] = (
+    await gitOut(["rev-parse", "HEAD", "HEAD^{tree}", `${workspace.baseSha}^{tree}`], { cwd })
+  ).split("\n");
+  return headTree === baseTree ? null : head;
+}
+
+/** Signing would need a key the server does not have (and may prompt). */
+const NO_SIGN = ["-c", "commit.gpgSign=false"] as const;
+
+/** The server's commits are authored and committed by the configured identity. */
+export function commitIdentity(author: CommitAuthor): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
+  };
+}
+
+/** Whether the agent is concluding a merge (the catch-up with a moved base left one). */
+async function mergeInProgress(cwd: string): Promise<boolean> {
+  const gitDir =
+    (await worktreeGitDir(cwd)) ?? (await gitOut(["rev-parse", "--absolute-git-dir"], { cwd }));
+  return stat(path.join(gitDir, "MERGE_HEAD")).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * What `git commit -m` does to a message and commit-tree does not: no trailing spaces,
+ * no leading or trailing blank lines, no runs of blank lines, one final newline.
+ */
+export function cleanMessage(message: string): string {
+  const lines = message.split(/\r?\n/).map((line) => line.trimEnd());
+  const kept = lines.filter((line, i) => line !== "" || (i > 0 && lines[i - 1] !== ""));
+  return `${kept.join("\n").trim()}\n`;
+}
+
+/** Refuses to stage or commit in a worktree the agent moved off the task's branch. */
+async function assertOnBranch(workspace: Workspace): Promise<void> {
+  const head = await gitOut(["symbolic-ref", "--quiet", "HEAD"], {
+    cwd: workspace.path,
+    okExitCodes: [1],
+  });
   if (head !== `refs/heads/${workspace.branch}`) {
     throw new AppError(
       "git_failed",
       `The worktree is no longer on branch ${workspace.branch} (HEAD is ${head || "detached"}); refusing to commit.`,
     );
   }
-  await runGit([...SAFE_CONFIG, "add", "--all", "--", "."], { cwd });
-  const staged = await runGit(["diff", "--cached", "--quiet", "--no-ext-diff"], {
-    cwd,
-    okExitCodes: [1],
-  });
-  if (staged.exitCode === 1) {
-    await runGit(
-      [
-        ...SAFE_CONFIG,
-        "-c",
-        "commit.gpgSign=false",
-        "commit",
-        "--quiet",
-        "--no-verify",
-        "-m",
-        message,
-      ],
-      {
-        cwd,
-        env: {
-          GIT_AUTHOR_NAME: author.name,
-          GIT_AUTHOR_EMAIL: author.email,
-          GIT_COMMITTER_NAME: author.name,
-          GIT_COMMITTER_EMAIL: author.email,
-        },
-      },
-    );
-  }
-  const changed = await runGit(
-    ["diff", "--quiet", "--no-ext-diff", workspace.baseSha, "HEAD", "--"],
-    {
-      cwd,
-      okExitCodes: [1],
-    },
-  );
-  if (changed.exitCode === 0) return null;
-  return gitOut(["rev-parse", "HEAD"], { cwd });
 }

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { BaseUpdate, CommitAuthor, Workspace } from "../../domain/ports/workspaces.js";
 import { AppError } from "../../domain/app-error.js";
+import { commitIdentity } from "./changes.js";
 import { REMOTE_REFS, resolveRef } from "./mirror.js";
 import { gitOut, runGit } from "./run-git.js";
 import { writeWorktreeMeta, type WorktreeMeta } from "./worktree-meta.js";
@@ -11,15 +12,6 @@ const MAX_FILES = 50;
 
 /** Repository hooks and signing must never run inside the server's own commits. */
 const SAFE_CONFIG = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false"] as const;
-
-function identity(author: CommitAuthor): Record<string, string> {
-  return {
-    GIT_AUTHOR_NAME: author.name,
-    GIT_AUTHOR_EMAIL: author.email,
-    GIT_COMMITTER_NAME: author.name,
-    GIT_COMMITTER_EMAIL: author.email,
-  };
-}
 
 /**
  * Merges the (already fetched) tip of the base branch into a task's worktree when the
@@ -69,7 +61,7 @@ export async function mergeMovedBase(
     .split("\n")
     .filter((file) => file.length > 0);
 
-  const env = identity(author);
+  const env = commitIdentity(author);
   const dirty = (await gitOut(["status", "--porcelain"], { cwd })) !== "";
   if (dirty) {
     await runGit([...SAFE_CONFIG, "add", "--all", "--", "."], { cwd });

@@ -32,8 +32,11 @@ export function withArchivedDiffs(inner: Workspaces, archive: DiffArchive): Work
       const diff = archived.get(workspace);
       return diff === undefined ? inner.diff(workspace) : Promise.resolve(diff);
     },
-    commitAll(workspace, message, author) {
-      return archived.has(workspace) ? refuse() : inner.commitAll(workspace, message, author);
+    stage(workspace) {
+      return archived.has(workspace) ? refuse() : inner.stage(workspace);
+    },
+    commitStaged(workspace, message, author) {
+      return archived.has(workspace) ? refuse() : inner.commitStaged(workspace, message, author);
     },
     push(repo, workspace) {
       return archived.has(workspace) ? refuse() : inner.push(repo, workspace);

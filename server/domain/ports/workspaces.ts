@@ -45,8 +45,16 @@ export interface Workspaces {
   find(taskId: string): Promise<Workspace | null>;
   /** The unified diff of the worktree (committed and uncommitted, new files too) against its base. */
   diff(workspace: Workspace): Promise<string>;
-  /** Stages everything and commits; returns the new commit, or null when nothing changed. */
-  commitAll(workspace: Workspace, message: string, author: CommitAuthor): Promise<string | null>;
+  /**
+   * Stages everything in the worktree and returns the staged change against the base as
+   * a unified diff: exactly what `commitStaged` will publish (the publish guard reads it).
+   */
+  stage(workspace: Workspace): Promise<string>;
+  /**
+   * Commits what `stage` staged; returns the branch's head, or null when the branch does
+   * not differ from its base.
+   */
+  commitStaged(workspace: Workspace, message: string, author: CommitAuthor): Promise<string | null>;
   /** Pushes the task's branch (and only it) to the repository's remote. */
   push(repo: RepoConfig, workspace: Workspace): Promise<void>;
   /**

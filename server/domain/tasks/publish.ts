@@ -8,6 +8,7 @@ import {
   jiraPrComment,
   followUpPrComment,
 } from "./publish-text.js";
+import { moveTicket } from "./move-ticket.js";
 import { recordEvent } from "./record-event.js";
 import type { RunContext } from "./run-context.js";
 
@@ -19,14 +20,15 @@ import type { RunContext } from "./run-context.js";
  */
 export async function publish(ctx: RunContext, turnSummary: string): Promise<Task> {
   const { deps, workspace, repo } = ctx;
-  const diff = await deps.workspaces.diff(workspace);
+  // What the guard checks is exactly what gets committed: both come from one staging.
+  const diff = await deps.workspaces.stage(workspace);
   if (diff.trim() === "" && ctx.task.pullRequest === null) {
     return complete(ctx, "no_changes", null);
   }
   ctx.task = (await changeStatus(deps, ctx.task.id, { phase: "publishing" })) ?? ctx.task;
   // The agent read untrusted ticket text: refuse protected paths, huge diffs and secrets.
   assertPublishable(diff, deps.settings.publishGuard);
-  const sha = await deps.workspaces.commitAll(
+  const sha = await deps.workspaces.commitStaged(
     workspace,
     commitMessage(ctx.task, turnSummary),
     deps.settings.commitAuthor,
@@ -65,14 +67,31 @@ export async function publish(ctx: RunContext, turnSummary: string): Promise<Tas
       payload: { pullRequest, created: true },
     });
     await log(ctx, `Opened pull request #${pullRequest.number}`);
-    if (repo.reviewers.length > 0) {
-      await deps.codeHost.requestReviewers(repo.github, pullRequest.number, repo.reviewers);
-    }
   }
-  if (ctx.task.ticketKey !== null && (existing === null || !(await isLinked(ctx, pullRequest)))) {
-    await linkOnTicket(ctx, ctx.task.ticketKey, pullRequest);
-  }
+  const opened = pullRequest;
+  // Reviewers and the ticket link are independent round trips to two services: in parallel.
+  await allSettledOrThrow([
+    existing === null && repo.reviewers.length > 0
+      ? deps.codeHost.requestReviewers(repo.github, opened.number, repo.reviewers)
+      : Promise.resolve(),
+    (async () => {
+      const key = ctx.task.ticketKey;
+      if (key !== null && (existing === null || !(await isLinked(ctx, opened)))) {
+        await linkOnTicket(ctx, key, opened);
+      }
+    })(),
+  ]);
   return complete(ctx, "pr_opened", pullRequest);
+}
+
+/**
+ * Waits for every step, then throws the first failure: a step that fails must not leave
+ * another one running unobserved while the task is already being marked failed.
+ */
+async function allSettledOrThrow(steps: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(steps);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
 }
 
 /**
@@ -88,6 +107,8 @@ async function isLinked(ctx: RunContext, pr: PullRequest): Promise<boolean> {
 
 async function linkOnTicket(ctx: RunContext, ticketKey: string, pr: PullRequest): Promise<void> {
   const { deps } = ctx;
+  // The start transition runs beside the agent; it must land before the one below.
+  await ctx.ticketStarted;
   try {
     await deps.tracker.addComment(ticketKey, jiraPrComment(ctx.task, pr));
   } catch (error) {
@@ -99,20 +120,8 @@ async function linkOnTicket(ctx: RunContext, ticketKey: string, pr: PullRequest)
     );
   }
   const transition = deps.settings.jiraTransitionOnPr;
-  if (transition !== null) await moveTicket(ctx, ticketKey, transition);
-}
-
-/** Moves a ticket through a named transition; a missing transition is logged, never fatal. */
-export async function moveTicket(ctx: RunContext, ticketKey: string, name: string): Promise<void> {
-  try {
-    const moved = await ctx.deps.tracker.transition(ticketKey, name);
-    if (!moved) {
-      ctx.log.warn({ ticketKey, transition: name }, "jira transition not available");
-      await log(ctx, `Jira has no transition "${name}" for ${ticketKey}; left as it is`, "warn");
-    }
-  } catch (error) {
-    ctx.log.warn({ err: error, ticketKey, transition: name }, "jira transition failed");
-    await log(ctx, `Could not move ${ticketKey} through "${name}"`, "warn");
+  if (transition !== null) {
+    await moveTicket({ deps, taskId: ctx.task.id, log: ctx.log }, ticketKey, transition);
   }
 }
 

@@ -21,6 +21,11 @@ export interface RunContext {
   repo: RepoConfig;
   workspace: Workspace;
   request: RunRequest;
+  /**
+   * The ticket's start transition, running beside the agent (a Jira round trip should not
+   * delay the agent's start); awaited before any later transition. Never rejects.
+   */
+  ticketStarted: Promise<void>;
   /** Aborted when the task is cancelled or the server stops. */
   signal: AbortSignal;
   log: Logger;

@@ -4,7 +4,7 @@ import { CancelRequested } from "./cancel-task.js";
 import { changeStatus } from "./change-status.js";
 import { runFixFlow } from "./fix-flow.js";
 import { runPromptFlow } from "./prompt-flow.js";
-import { moveTicket } from "./publish.js";
+import { moveTicket } from "./move-ticket.js";
 import { recordEvent } from "./record-event.js";
 import type { RunContext, RunRequest } from "./run-context.js";
 
@@ -29,6 +29,7 @@ export async function runTask(deps: TaskDeps, taskId: string, signal: AbortSigna
     payload: { status: "running", phase: "preparing", outcome: null, error: null },
   });
   log.info({ kind: task.kind }, "task started");
+  let ticketStarted: Promise<void> = Promise.resolve();
   try {
     const request = await latestRequest(deps, taskId);
     const repo = deps.repos.forGithub(task.repo);
@@ -39,19 +40,19 @@ export async function runTask(deps: TaskDeps, taskId: string, signal: AbortSigna
       );
     }
     if (task.branch === null) throw new AppError("internal", "The task has no branch");
-    const workspace = await deps.workspaces.prepare(repo, task.id, task.branch);
-    const ctx: RunContext = { deps, task, repo, workspace, request, signal, log };
-    if (
-      request.action === "create" &&
-      task.ticketKey !== null &&
-      deps.settings.jiraTransitionOnStart
-    ) {
-      await moveTicket(ctx, task.ticketKey, deps.settings.jiraTransitionOnStart);
+    const onStart = deps.settings.jiraTransitionOnStart;
+    if (request.action === "create" && task.ticketKey !== null && onStart) {
+      ticketStarted = moveTicket({ deps, taskId, log }, task.ticketKey, onStart);
     }
+    const workspace = await deps.workspaces.prepare(repo, task.id, task.branch);
+    const ctx: RunContext = { deps, task, repo, workspace, request, ticketStarted, signal, log };
     task = task.kind === "fix" ? await runFixFlow(ctx) : await runPromptFlow(ctx);
     log.info({ outcome: task.outcome, pullRequest: task.pullRequest?.url }, "task completed");
   } catch (error) {
     await endWithError(deps, taskId, error, signal, log);
+  } finally {
+    // Never rejects; a run does not end with a Jira call of its own still in flight.
+    await ticketStarted;
   }
 }
 

@@ -13,6 +13,8 @@ export class FakeTracker implements IssueTracker {
   readonly transitions: { key: string; name: string }[] = [];
   /** Transition names every issue offers. */
   available = ["In Progress", "In Review"];
+  /** Transitions that wait for their promise before they happen (a slow Jira). */
+  readonly transitionDelays = new Map<string, Promise<void>>();
   /** When set, addComment fails with it. */
   commentError: AppError | null = null;
 
@@ -66,10 +68,11 @@ export class FakeTracker implements IssueTracker {
     return Promise.resolve();
   }
 
-  transition(key: string, name: string): Promise<boolean> {
-    if (!this.available.includes(name)) return Promise.resolve(false);
+  async transition(key: string, name: string): Promise<boolean> {
+    await this.transitionDelays.get(name);
+    if (!this.available.includes(name)) return false;
     this.transitions.push({ key, name });
-    return Promise.resolve(true);
+    return true;
   }
 
   checkAccess(): Promise<void> {

@@ -56,7 +56,15 @@ export class FakeWorkspaces implements Workspaces {
     );
   }
 
-  commitAll(workspace: Workspace, message: string, author: CommitAuthor): Promise<string | null> {
+  stage(workspace: Workspace): Promise<string> {
+    return this.diff(workspace);
+  }
+
+  commitStaged(
+    workspace: Workspace,
+    message: string,
+    author: CommitAuthor,
+  ): Promise<string | null> {
     const ws = this.workspaces.get(taskIdOf(workspace));
     if (!ws || ws.files.size === ws.committed) return Promise.resolve(null);
     ws.committed = ws.files.size;

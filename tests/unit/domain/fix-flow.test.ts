@@ -167,4 +167,31 @@ describe("fix flow", () => {
     expect(JSON.stringify(logs)).toContain('no transition \\"Code Review\\"');
     expect((await h.store.get(created.id))?.status).toBe("completed");
   });
+
+  it("starts the agent beside a slow start transition, and still moves the ticket in order", async () => {
+    const h = domainHarness({
+      jiraTransitionOnStart: "In Progress",
+      jiraTransitionOnPr: "In Review",
+    });
+    let release = (): void => undefined;
+    h.tracker.transitionDelays.set("In Progress", new Promise((r) => (release = r)));
+    h.agent.script({ final: analysisJson() }, { writes: { "a.js": "x" }, final: "done" });
+    const created = await startFix(h);
+
+    // Both turns ran while Jira was still answering; the ticket link waits for it.
+    await vi.waitFor(() => expect(h.codeHost.pulls).toHaveLength(1));
+    expect(h.agent.requests).toHaveLength(2);
+    expect(h.tracker.transitions).toEqual([]);
+    expect(h.tracker.comments).toEqual([]);
+    expect((await h.store.get(created.id))?.status).toBe("running");
+
+    release();
+    await h.runner.idle();
+    expect(h.tracker.transitions).toEqual([
+      { key: "CALC-1", name: "In Progress" },
+      { key: "CALC-1", name: "In Review" },
+    ]);
+    expect(h.tracker.comments).toHaveLength(1);
+    expect((await h.store.get(created.id))?.outcome).toBe("pr_opened");
+  });
 });
