@@ -71,6 +71,37 @@ export const TaskSchema = z.object({
 /** A task. */
 export type Task = z.infer<typeof TaskSchema>;
 
+/**
+ * A task as lists show it (`GET /api/tasks`, the CSV export): who, what, when, how it
+ * ended and what it cost, with a one-line title, but without the long texts — ticket
+ * snapshot, analysis, agent summary, prompt and instructions — that only the task's own
+ * page reads. A history page of 50 stays a few kilobytes whatever the tickets held.
+ */
+export const TaskSummarySchema = TaskSchema.pick({
+  id: true,
+  kind: true,
+  ticketKey: true,
+  repo: true,
+  status: true,
+  phase: true,
+  outcome: true,
+  branch: true,
+  baseBranch: true,
+  pullRequest: true,
+  testsPassed: true,
+  error: true,
+  usage: true,
+  createdBy: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+}).extend({
+  /** The ticket's summary, or the first line of a free-form prompt (at most 200 characters). */
+  title: z.string(),
+});
+/** A task as lists show it. */
+export type TaskSummary = z.infer<typeof TaskSummarySchema>;
+
 /** `POST /api/tasks` */
 export const CreateTaskRequestSchema = z
   .object({
@@ -118,7 +149,7 @@ export type TaskListQuery = z.infer<typeof TaskListQuerySchema>;
 
 /** `GET /api/tasks` */
 export const TaskListResponseSchema = z.object({
-  tasks: z.array(TaskSchema),
+  tasks: z.array(TaskSummarySchema),
   nextCursor: z.string().nullable(),
 });
 /** `GET /api/tasks` */

@@ -7,9 +7,11 @@ import {
   TaskListResponseSchema,
   TaskResponseSchema,
   TaskStatsResponseSchema,
+  TaskSummarySchema,
   TicketListResponseSchema,
   TicketResponseSchema,
 } from "../../shared/index.js";
+import { z } from "zod";
 import { appHarness } from "../support/app-harness.js";
 import { analysisJson } from "../support/fakes/domain-harness.js";
 
@@ -307,17 +309,30 @@ describe("tasks", () => {
     expect(diff.headers["content-type"]).toContain("text/plain");
     expect(diff.text).toContain("+++ b/src/add.js");
 
-    const list = TaskListResponseSchema.parse(
-      (await h.as("admin").get("/api/tasks?status=completed&ticketKey=CALC-1").expect(200)).body,
-    );
+    const listed = await h
+      .as("admin")
+      .get("/api/tasks?status=completed&ticketKey=CALC-1")
+      .expect(200);
+    const list = TaskListResponseSchema.parse(listed.body);
     expect(list.tasks.map((t) => t.id)).toEqual([task.id]);
+    // A summary: the title, not the ticket's text or the analysis.
+    expect(list.tasks[0]?.title).toBe(task.ticketSnapshot?.summary);
+    expect(
+      TaskListResponseSchema.extend({ tasks: z.array(TaskSummarySchema.strict()) }).safeParse(
+        listed.body,
+      ).success,
+    ).toBe(true);
     const stats = TaskStatsResponseSchema.parse(
       (await h.as("admin").get("/api/tasks/stats").expect(200)).body,
     );
     expect(stats).toMatchObject({ total: 1, successRate: 1 });
     const csv = await h.as("admin").get("/api/tasks/export.csv").expect(200);
     expect(csv.headers["content-disposition"]).toContain("attachment");
-    expect(csv.text.split("\n")[1]).toContain(task.id);
+    expect(csv.text.split("\n")[0]).toBe(
+      "id,kind,ticketKey,title,repo,status,outcome,createdBy,createdAt,startedAt,finishedAt," +
+        "durationSeconds,pullRequest,inputTokens,cachedInputTokens,outputTokens,errorCode",
+    );
+    expect(csv.text.split("\n")[1]).toContain(`${task.id},fix,CALC-1,`);
   });
 
   it("unknown tasks are 404 on every task route; malformed ids 400", async () => {

@@ -13,6 +13,18 @@ import { newFixTask } from "../support/task-store-contract.js";
 
 const logger = pino({ level: "silent" });
 const TASK_ID = "11111111-1111-4111-8111-111111111111";
+const PROMPT_TASK_ID = "33333333-3333-4333-8333-333333333333";
+const OLD_SNAPSHOT = {
+  key: "OLD-1",
+  url: "https://jira.example/browse/OLD-1",
+  summary: "Totals are off by one cent",
+  description: "d",
+  status: "Done",
+  priority: null,
+  reporter: null,
+  labels: [],
+  comments: [],
+};
 
 /**
  * Rows written with the raw SQL of each schema version, the way a real database of
@@ -25,13 +37,22 @@ const FIXTURES: Record<string, (db: SqliteDatabase) => void> = {
       .prepare(
         `INSERT INTO tasks (id, kind, ticket_key, repo, status, phase, outcome, base_branch,
           pull_request, tests_passed, input_tokens, cached_input_tokens, output_tokens,
-          created_by, created_at, started_at, finished_at, updated_at, last_event_seq)
+          created_by, created_at, started_at, finished_at, updated_at, last_event_seq,
+          ticket_snapshot)
          VALUES (?, 'fix', 'OLD-1', 'acme/calc', 'completed', 'done', 'pr_opened', 'main',
           '{"url":"https://x/pull/1","number":1,"draft":true}', 1, 5, 1, 2,
           'pm@example.com', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:01.000Z',
-          '2024-01-01T00:01:00.000Z', '2024-01-01T00:01:00.000Z', 1)`,
+          '2024-01-01T00:01:00.000Z', '2024-01-01T00:01:00.000Z', 1, ?)`,
       )
-      .run(TASK_ID);
+      .run(TASK_ID, JSON.stringify(OLD_SNAPSHOT));
+    connection
+      .prepare(
+        `INSERT INTO tasks (id, kind, ticket_key, repo, status, phase, base_branch, prompt,
+          created_by, created_at, updated_at, last_event_seq)
+         VALUES (?, 'prompt', NULL, 'acme/calc', 'cancelled', 'done', 'main', ?,
+          'pm@example.com', '2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000Z', 0)`,
+      )
+      .run(PROMPT_TASK_ID, "\n  Explain   the build\nin detail");
     connection
       .prepare(
         `INSERT INTO task_events (task_id, seq, type, payload, at)
@@ -71,6 +92,15 @@ const FIXTURES: Record<string, (db: SqliteDatabase) => void> = {
       )
       .run();
   },
+  "0003-task-titles": (db) => {
+    FIXTURES["0002-reviews"]?.(db);
+    db.connection
+      .prepare("UPDATE tasks SET title = ? WHERE id = ?")
+      .run(OLD_SNAPSHOT.summary, TASK_ID);
+    db.connection
+      .prepare("UPDATE tasks SET title = ? WHERE id = ?")
+      .run("Explain the build", PROMPT_TASK_ID);
+  },
 };
 
 let dir: string;
@@ -101,6 +131,11 @@ describe.each(MIGRATION_NAMES.map((name) => [name]))("a database made at schema 
       usage: { inputTokens: 5, cachedInputTokens: 1, outputTokens: 2 },
     });
     expect((await tasks.listEvents(TASK_ID)).map((e) => e.seq)).toEqual([1]);
+    // Lists show a title for every task, filled in for rows older than the column.
+    expect((await tasks.list({ limit: 10 })).tasks.map((t) => [t.id, t.title] as const)).toEqual([
+      [PROMPT_TASK_ID, "Explain the build"],
+      [TASK_ID, "Totals are off by one cent"],
+    ]);
     expect(
       (
         await tasks.appendEvent(TASK_ID, {

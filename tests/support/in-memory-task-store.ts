@@ -4,7 +4,13 @@ import type { TaskEvent, TaskEventInput } from "../../shared/task-event.js";
 import { TaskSchema } from "../../shared/task.js";
 import type { Task, TaskListQuery } from "../../shared/task.js";
 import { AppError } from "../../server/domain/app-error.js";
-import type { NewTask, TaskPatch, TaskStore } from "../../server/domain/ports/task-store.js";
+import type {
+  NewTask,
+  TaskPage,
+  TaskPatch,
+  TaskStore,
+} from "../../server/domain/ports/task-store.js";
+import { summarizeTask } from "../../server/domain/tasks/task-summary.js";
 import { decodeCursor, encodeCursor } from "../../server/adapters/storage/cursor.js";
 import { parseTaskPatch } from "../../server/adapters/storage/task-rows.js";
 import { nowIso, toIsoUtc, toIsoUtcOrNull } from "../../server/adapters/storage/timestamps.js";
@@ -95,11 +101,11 @@ export class InMemoryTaskStore implements TaskStore {
     return Promise.resolve();
   }
 
-  list(query: TaskListQuery): Promise<{ tasks: Task[]; nextCursor: string | null }> {
+  list(query: TaskListQuery): Promise<TaskPage> {
     return settle(() => this.#list(query));
   }
 
-  #list(query: TaskListQuery): { tasks: Task[]; nextCursor: string | null } {
+  #list(query: TaskListQuery): TaskPage {
     const before = query.cursor === undefined ? Infinity : decodeCursor(query.cursor);
     const from = query.from === undefined ? undefined : toIsoUtc(query.from);
     const to = query.to === undefined ? undefined : toIsoUtc(query.to);
@@ -118,7 +124,7 @@ export class InMemoryTaskStore implements TaskStore {
     const page = matching.slice(0, query.limit);
     const last = page.at(-1);
     return {
-      tasks: page.map((e) => structuredClone(e.task)),
+      tasks: page.map((e) => summarizeTask(structuredClone(e.task))),
       nextCursor: matching.length > query.limit && last ? encodeCursor(last.seq) : null,
     };
   }

@@ -1,6 +1,6 @@
 import { TaskEventSchema } from "../../shared/task-event.js";
 import type { TaskEventInput } from "../../shared/task-event.js";
-import { TaskSchema } from "../../shared/task.js";
+import { TaskSchema, TaskSummarySchema } from "../../shared/task.js";
 import type { TaskListQuery } from "../../shared/task.js";
 import type { NewTask, TaskStore } from "../../server/domain/ports/task-store.js";
 
@@ -218,6 +218,54 @@ export function describeTaskStoreContract(name: string, factory: () => Promise<T
         ).toEqual([b.id]);
         expect(await ids({ repo: "acme/a", status: "queued" })).toEqual([a.id]);
         expect(await ids({ repo: "none" })).toEqual([]);
+      });
+
+      it("lists summaries with a title and without the long texts", async () => {
+        const snapshot = {
+          key: "CALC-20",
+          url: "https://jira.example/browse/CALC-20",
+          summary: "Totals  are\noff by one cent",
+          description: "x".repeat(5000),
+          status: "To Do",
+          priority: null,
+          reporter: null,
+          labels: [],
+          comments: [],
+        };
+        await store.create(newFixTask("CALC-20", { ticketSnapshot: snapshot }));
+        await store.create(newPromptTask({ prompt: "\n\n  Why is the build slow?\nDetails…" }));
+        const { tasks } = await store.list(listQuery({}));
+        expect(tasks.map((t) => t.title)).toEqual([
+          "Why is the build slow?",
+          "Totals are off by one cent",
+        ]);
+        for (const task of tasks) {
+          expect(TaskSummarySchema.strict().parse(task)).toEqual(task);
+        }
+      });
+
+      it("reflects every write in the next list at once", async () => {
+        const task = (await store.create(newFixTask("CALC-30"))).task;
+        const first = async () => (await store.list(listQuery({})).then((p) => p.tasks))[0];
+        expect(await first()).toMatchObject({ id: task.id, status: "queued" });
+        await store.transition(task.id, ["queued"], { status: "running", phase: "fixing" });
+        expect(await first()).toMatchObject({ status: "running", phase: "fixing" });
+        await store.addUsage(task.id, { inputTokens: 7, cachedInputTokens: 1, outputTokens: 2 });
+        expect((await first())?.usage).toEqual({
+          inputTokens: 7,
+          cachedInputTokens: 1,
+          outputTokens: 2,
+        });
+        await store.update(task.id, {
+          status: "failed",
+          error: { code: "internal", message: "x" },
+        });
+        expect(await first()).toMatchObject({ status: "failed", error: { code: "internal" } });
+        const other = (await store.create(newPromptTask())).task;
+        expect((await first())?.id).toBe(other.id);
+        expect((await store.list(listQuery({ status: "failed" }))).tasks.map((t) => t.id)).toEqual([
+          task.id,
+        ]);
       });
 
       it("pages with a cursor across pages, with and without filters", async () => {

@@ -8,6 +8,7 @@ import {
   TaskEventSchema,
   TaskSchema,
   TaskStatsResponseSchema,
+  TaskSummarySchema,
   TicketDetailSchema,
   TicketSummarySchema,
   UserSchema,
@@ -19,10 +20,12 @@ import type {
   TaskEvent,
   TaskEventInput,
   TaskStatsResponse,
+  TaskSummary,
   TicketDetail,
   TicketSummary,
   User,
 } from "../../shared/index.js";
+import { summarizeTask } from "../../server/domain/tasks/task-summary.js";
 
 /** One user per role. */
 export const USERS = {
@@ -134,6 +137,11 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
     },
     ...overrides,
   });
+}
+
+/** A task as `GET /api/tasks` lists it. */
+export function makeTaskSummary(overrides: Partial<Task> = {}): TaskSummary {
+  return TaskSummarySchema.parse(summarizeTask(makeTask(overrides)));
 }
 
 /** A stored task event with its sequence number. */

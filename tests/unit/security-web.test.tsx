@@ -20,6 +20,7 @@ import {
   makeAuthConfig,
   makeStats,
   makeTask,
+  makeTaskSummary,
   makeTicketDetail,
 } from "../support/web-fixtures.js";
 import { fakeServer, renderApp } from "../support/web-render.js";
@@ -138,7 +139,7 @@ describe("audit on the History page", () => {
     const server = fakeServer(USERS.admin);
     server.get("/api/tasks/stats", () => json(TaskStatsResponseSchema, makeStats()));
     server.get("/api/tasks", () =>
-      json(TaskListResponseSchema, { tasks: [makeTask()], nextCursor: null }),
+      json(TaskListResponseSchema, { tasks: [makeTaskSummary()], nextCursor: null }),
     );
     const at = new Date().toISOString();
     server.get(`/api/tasks/${TASK_ID}/audit`, () =>

@@ -29,6 +29,17 @@ export interface StorageDialect {
 export interface Database {
   readonly kysely: Kysely<StorageSchema>;
   readonly dialect: StorageDialect;
+  /**
+   * A number that changes whenever another connection (another process, such as
+   * `npm run review`) commits to the database. With a store's count of its own writes,
+   * it tells a cache whether what it read may have changed since.
+   */
+  externalChangeCount(): number;
+  /**
+   * Writes to what task lists show, made through this connection: counted here rather
+   * than in a store, so every TaskStore on the connection sees the others' writes.
+   */
+  readonly taskWrites: { count: number };
   /** Closes the connection; safe to call more than once (the stores share it). */
   close(): Promise<void>;
 }

@@ -38,6 +38,8 @@ export interface TasksTable {
   finished_at: string | null;
   /** JSON of a TicketSnapshot. */
   ticket_snapshot: string | null;
+  /** The list's one-line title (see taskTitle), fixed at creation. */
+  title: string;
   updated_at: string;
   /** The seq of the task's latest event; bumped atomically by appendEvent. */
   last_event_seq: number;

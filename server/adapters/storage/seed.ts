@@ -19,6 +19,48 @@ const REPOS = ["acme/calc", "acme/web", "acme/api", "acme/mobile", "acme/infra"]
 const SEED_CACHE_KIB = -262_144;
 const USERS = Array.from({ length: 20 }, (_, i) => `user${i + 1}@example.com`);
 
+const PROMPT = "Explain how the build works and why the release job takes 20 minutes";
+const SUBJECTS = [
+  "a coupon and a gift card are combined",
+  "the cart holds more than 99 items",
+  "the currency is switched mid-checkout",
+  "a discount ends at midnight UTC",
+];
+const PARAGRAPH =
+  "Steps to reproduce: add two items to the cart, apply the SPRING coupon, then pay with a gift card. " +
+  "Expected: the total is the sum minus the discount. Actual: the discount is applied twice and the " +
+  "gift card balance goes negative. Seen in production since the last release; support has 14 tickets. ";
+const ANALYSIS = JSON.stringify({
+  fixable: true,
+  rootCause: "applyDiscount() runs once per payment method instead of once per order.",
+  plan: [
+    "Apply discounts once in computeTotal()",
+    "Add a regression test for coupon plus gift card",
+    "Run the test suite",
+  ],
+  files: ["src/cart/total.ts", "test/cart/total.test.ts"],
+  confidence: "high",
+  notFixableReason: null,
+});
+
+/** A ticket snapshot the size of a real one: a few paragraphs and two comments (~2 KB). */
+function ticketSnapshot(key: string, summary: string): string {
+  return JSON.stringify({
+    key,
+    url: `https://jira.example.com/browse/${key}`,
+    summary,
+    description: PARAGRAPH.repeat(4),
+    status: "In Progress",
+    priority: "High",
+    reporter: "Pat Product",
+    labels: ["checkout", "regression"],
+    comments: [
+      { id: "1", author: "Sam Support", body: PARAGRAPH, created: "2026-10-01T10:00:00.000Z" },
+      { id: "2", author: "Erin Engineer", body: PARAGRAPH, created: "2026-10-02T10:00:00.000Z" },
+    ],
+  });
+}
+
 /** A small deterministic PRNG (mulberry32), so benchmarks are repeatable. */
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -48,11 +90,11 @@ export function seedTasks(
     INSERT INTO tasks (id, kind, ticket_key, repo, status, phase, outcome, thread_id, branch,
       base_branch, pull_request, analysis, summary, tests_passed, error, input_tokens,
       cached_input_tokens, output_tokens, prompt, instructions, created_by, created_at,
-      started_at, finished_at, ticket_snapshot, updated_at, last_event_seq)
+      started_at, finished_at, ticket_snapshot, title, updated_at, last_event_seq)
     VALUES (@id, @kind, @ticket_key, @repo, @status, @phase, @outcome, @thread_id, @branch,
-      @base_branch, NULL, NULL, @summary, @tests_passed, @error, @input_tokens,
+      @base_branch, @pull_request, @analysis, @summary, @tests_passed, @error, @input_tokens,
       @cached_input_tokens, @output_tokens, @prompt, NULL, @created_by, @created_at,
-      @started_at, @finished_at, NULL, @updated_at, @last_event_seq)`);
+      @started_at, @finished_at, @ticket_snapshot, @title, @updated_at, @last_event_seq)`);
   const insertEvent = connection.prepare(
     "INSERT INTO task_events (task_id, seq, type, payload, at) VALUES (?, ?, 'task.log', ?, ?)",
   );
@@ -83,22 +125,29 @@ export function seedTasks(
       const finishedMs =
         active || startedMs === null ? null : startedMs + 30_000 + next() * 1_800_000;
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+      const ticketKey = !fix
+        ? null
+        : active
+          ? `SEEDACT-${offset + i + 1}`
+          : `SEED-${(i % 5000) + 1}`;
+      const outcome =
+        status !== "completed"
+          ? null
+          : fix
+            ? next() < 0.7
+              ? "pr_opened"
+              : "no_changes"
+            : "answered";
+      const title = fix ? `Checkout total is wrong when ${SUBJECTS[i % SUBJECTS.length]}` : PROMPT;
       insertTask.run({
         id,
         kind: fix ? "fix" : "prompt",
         // Active tasks get a ticket of their own so the one-active-per-ticket index holds.
-        ticket_key: !fix ? null : active ? `SEEDACT-${offset + i + 1}` : `SEED-${(i % 5000) + 1}`,
+        ticket_key: ticketKey,
         repo: REPOS[i % REPOS.length],
         status,
         phase: status === "queued" ? "queued" : active ? "analyzing" : "done",
-        outcome:
-          status !== "completed"
-            ? null
-            : fix
-              ? next() < 0.7
-                ? "pr_opened"
-                : "no_changes"
-              : "answered",
+        outcome,
         thread_id: startedMs === null ? null : `thread-${id}`,
         branch: fix ? `patchboard/seed-${i}` : null,
         base_branch: "main",
@@ -108,7 +157,19 @@ export function seedTasks(
         input_tokens: Math.floor(next() * 100_000),
         cached_input_tokens: Math.floor(next() * 50_000),
         output_tokens: Math.floor(next() * 20_000),
-        prompt: fix ? null : "Explain the build",
+        prompt: fix ? null : PROMPT,
+        // Rows as heavy as real ones: a ticket's text and comments, an analysis, a PR.
+        ticket_snapshot: ticketKey === null ? null : ticketSnapshot(ticketKey, title),
+        analysis: fix && startedMs !== null ? ANALYSIS : null,
+        pull_request:
+          outcome === "pr_opened"
+            ? JSON.stringify({
+                url: `https://github.com/acme/app/pull/${i + 1}`,
+                number: i + 1,
+                draft: false,
+              })
+            : null,
+        title,
         created_by: USERS[i % USERS.length],
         created_at: iso(createdMs),
         started_at: iso(startedMs),

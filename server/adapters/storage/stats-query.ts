@@ -1,9 +1,9 @@
-import type { Task } from "../../../shared/task.js";
+import type { Task, TaskSummary } from "../../../shared/task.js";
 import type { TaskStatsDay, TaskStatsResponse } from "../../../shared/stats.js";
 import type { Database } from "./database.js";
 import { taskFilterCondition } from "./task-filters.js";
 import type { TaskFilters } from "./task-filters.js";
-import { rowToTask } from "./task-rows.js";
+import { rowToTaskSummary, SUMMARY_COLUMNS } from "./task-rows.js";
 
 /** The History page's aggregate queries and the CSV export. */
 export interface StatsQuery {
@@ -13,7 +13,7 @@ export interface StatsQuery {
    * Every matching task, newest first, read in pages of `pageSize` so a 100,000-row
    * export never sits in memory at once.
    */
-  exportRows(filters: TaskFilters, pageSize?: number): AsyncIterable<Task>;
+  exportRows(filters: TaskFilters, pageSize?: number): AsyncIterable<TaskSummary>;
 }
 
 const FINISHED: Task["status"][] = ["completed", "failed", "cancelled"];
@@ -122,13 +122,13 @@ export function createStatsQuery(db: Database): StatsQuery {
       for (;;) {
         let select = kysely
           .selectFrom("tasks")
-          .selectAll()
+          .select(SUMMARY_COLUMNS)
           .where((eb) => taskFilterCondition(eb, filters));
         if (before !== null) select = select.where("seq", "<", before);
         // Each page is its own short query, so no read transaction is held while the
         // consumer writes a slow HTTP response.
         const rows = await select.orderBy("seq", "desc").limit(pageSize).execute();
-        for (const row of rows) yield rowToTask(row);
+        for (const row of rows) yield rowToTaskSummary(row);
         const last = rows.at(-1);
         if (rows.length < pageSize || last === undefined) return;
         before = last.seq;

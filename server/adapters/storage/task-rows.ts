@@ -1,8 +1,10 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
-import { TaskSchema } from "../../../shared/task.js";
-import type { Task } from "../../../shared/task.js";
+import type { ZodType } from "zod";
+import { PullRequestSchema, TaskErrorSchema, TaskSchema } from "../../../shared/task.js";
+import type { Task, TaskSummary } from "../../../shared/task.js";
 import { AppError } from "../../domain/app-error.js";
 import type { NewTask, TaskPatch } from "../../domain/ports/task-store.js";
+import { taskTitle } from "../../domain/tasks/task-title.js";
 import type { TasksTable } from "./schema.js";
 import { toIsoUtcOrNull } from "./timestamps.js";
 
@@ -20,7 +22,11 @@ export const TaskPatchSchema = TaskSchema.omit({
   repo: true,
   createdBy: true,
   createdAt: true,
-}).partial();
+  prompt: true,
+  ticketSnapshot: true,
+})
+  .partial()
+  .strict();
 
 /** Validates a patch and normalizes its timestamps to ISO UTC. */
 export function parseTaskPatch(patch: TaskPatch): TaskPatch {
@@ -49,6 +55,72 @@ export function rowToTask(row: TaskRow): Task {
   const parseJson = (value: unknown): unknown =>
     typeof value === "string" ? (JSON.parse(value) as unknown) : (value ?? null);
   const candidate = {
+    ...plainColumns(row),
+    threadId: row.thread_id,
+    pullRequest: parseJson(row.pull_request),
+    analysis: parseJson(row.analysis),
+    summary: row.summary,
+    error: parseJson(row.error),
+    prompt: row.prompt,
+    instructions: row.instructions,
+    ticketSnapshot: parseJson(row.ticket_snapshot),
+  };
+  const result = TaskSchema.safeParse(candidate);
+  if (!result.success) {
+    throw new AppError("internal", "A stored task does not match the contract", {
+      details: { id: row.id },
+      cause: result.error,
+    });
+  }
+  return result.data;
+}
+
+/** The columns a list reads: no long texts (see TaskSummarySchema). */
+export const SUMMARY_COLUMNS = [
+  "seq",
+  "id",
+  "kind",
+  "ticket_key",
+  "repo",
+  "status",
+  "phase",
+  "outcome",
+  "branch",
+  "base_branch",
+  "pull_request",
+  "tests_passed",
+  "error",
+  "input_tokens",
+  "cached_input_tokens",
+  "output_tokens",
+  "created_by",
+  "created_at",
+  "started_at",
+  "finished_at",
+  "title",
+] as const satisfies readonly (keyof TaskRow)[];
+
+/** A stored row as a list reads it. */
+export type TaskSummaryRow = Pick<TaskRow, (typeof SUMMARY_COLUMNS)[number]>;
+
+/**
+ * A list row becomes a TaskSummary. Lists read up to 200 rows per request, so this maps
+ * by hand and checks only what arrives as JSON text: every other column was validated by
+ * the contract when it was written (parseTaskPatch, newTaskToRow's inputs), and the
+ * database's types and NOT NULLs keep it so.
+ */
+export function rowToTaskSummary(row: TaskSummaryRow): TaskSummary {
+  return {
+    ...plainColumns(row),
+    pullRequest: parseColumn(row, "pull_request", PullRequestSchema),
+    error: parseColumn(row, "error", TaskErrorSchema),
+    title: row.title,
+  };
+}
+
+/** The fields a whole task and a summary share that need no parsing, only renaming. */
+function plainColumns(row: Omit<TaskSummaryRow, "title" | "pull_request" | "error">) {
+  return {
     id: row.id,
     kind: row.kind,
     ticketKey: row.ticket_key,
@@ -56,31 +128,32 @@ export function rowToTask(row: TaskRow): Task {
     status: row.status,
     phase: row.phase,
     outcome: row.outcome,
-    threadId: row.thread_id,
     branch: row.branch,
     baseBranch: row.base_branch,
-    pullRequest: parseJson(row.pull_request),
-    analysis: parseJson(row.analysis),
-    summary: row.summary,
     testsPassed: row.tests_passed === null ? null : Boolean(row.tests_passed),
-    error: parseJson(row.error),
     usage: {
       inputTokens: Number(row.input_tokens),
       cachedInputTokens: Number(row.cached_input_tokens),
       outputTokens: Number(row.output_tokens),
     },
-    prompt: row.prompt,
-    instructions: row.instructions,
     createdBy: row.created_by,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    ticketSnapshot: parseJson(row.ticket_snapshot),
   };
-  const result = TaskSchema.safeParse(candidate);
+}
+
+function parseColumn<T>(
+  row: TaskSummaryRow,
+  column: "pull_request" | "error",
+  schema: ZodType<T>,
+): T | null {
+  const value: unknown = row[column];
+  if (value === null || value === undefined) return null;
+  const result = schema.safeParse(typeof value === "string" ? JSON.parse(value) : value);
   if (!result.success) {
     throw new AppError("internal", "A stored task does not match the contract", {
-      details: { id: row.id },
+      details: { id: row.id, column },
       cause: result.error,
     });
   }
@@ -115,6 +188,7 @@ export function newTaskToRow(task: NewTask, id: string, now: string): Insertable
     started_at: null,
     finished_at: null,
     ticket_snapshot: json(task.ticketSnapshot),
+    title: taskTitle(task),
     updated_at: now,
     last_event_seq: 0,
   };
@@ -141,10 +215,8 @@ export function patchToColumns(patch: TaskPatch, now: string): Updateable<TasksT
     columns.cached_input_tokens = patch.usage.cachedInputTokens;
     columns.output_tokens = patch.usage.outputTokens;
   }
-  if (patch.prompt !== undefined) columns.prompt = patch.prompt;
   if (patch.instructions !== undefined) columns.instructions = patch.instructions;
   if (patch.startedAt !== undefined) columns.started_at = patch.startedAt;
   if (patch.finishedAt !== undefined) columns.finished_at = patch.finishedAt;
-  if (patch.ticketSnapshot !== undefined) columns.ticket_snapshot = json(patch.ticketSnapshot);
   return columns;
 }

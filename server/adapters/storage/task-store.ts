@@ -1,12 +1,20 @@
 import { randomUUID } from "node:crypto";
-import type { Task } from "../../../shared/task.js";
+import type { Task, TaskListQuery } from "../../../shared/task.js";
 import { AppError } from "../../domain/app-error.js";
 import type { NewTask, TaskPage, TaskPatch, TaskStore } from "../../domain/ports/task-store.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { Database } from "./database.js";
 import { createTaskEventLog } from "./task-event-log.js";
+import { TaskListCache } from "./task-list-cache.js";
 import { taskFilterCondition } from "./task-filters.js";
-import { newTaskToRow, parseTaskPatch, patchToColumns, rowToTask } from "./task-rows.js";
+import {
+  newTaskToRow,
+  parseTaskPatch,
+  patchToColumns,
+  rowToTask,
+  rowToTaskSummary,
+  SUMMARY_COLUMNS,
+} from "./task-rows.js";
 import { nowIso } from "./timestamps.js";
 
 /** The statuses the one-active-task-per-ticket index covers. */
@@ -29,6 +37,39 @@ const IN_LIST_CHUNK = 500;
 export function createTaskStore(db: Database): TaskStore {
   const { kysely, dialect } = db;
   const events = createTaskEventLog(db);
+  const lists = new TaskListCache();
+  const listVersion = () => `${db.taskWrites.count}:${db.externalChangeCount()}`;
+  /**
+   * Counts a write to what lists show once it has run. Events only move
+   * `last_event_seq`, which no list reads, so they leave cached pages valid.
+   */
+  async function written<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      db.taskWrites.count += 1;
+    }
+  }
+
+  async function readPage(query: TaskListQuery): Promise<TaskPage> {
+    const limit = query.limit;
+    let select = kysely
+      .selectFrom("tasks")
+      .select(SUMMARY_COLUMNS)
+      .where((eb) => taskFilterCondition(eb, query));
+    // Keyset paging: `seq < cursor` walks an index; OFFSET would scan every skipped row.
+    if (query.cursor !== undefined) select = select.where("seq", "<", decodeCursor(query.cursor));
+    const rows = await select
+      .orderBy("seq", "desc")
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      tasks: page.map(rowToTaskSummary),
+      nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.seq) : null,
+    };
+  }
 
   async function findActiveOne(ticketKey: string): Promise<Task | null> {
     const row = await kysely
@@ -57,7 +98,9 @@ export function createTaskStore(db: Database): TaskStore {
     const columns = patchToColumns(parseTaskPatch(patch), nowIso());
     let query = kysely.updateTable("tasks").set(columns).where("id", "=", id);
     if (from !== null) query = query.where("status", "in", from);
-    const row = await query.returningAll().executeTakeFirst().catch(conflictOnUniqueViolation);
+    const row = await written(
+      query.returningAll().executeTakeFirst().catch(conflictOnUniqueViolation),
+    );
     return row === undefined ? null : rowToTask(row);
   }
 
@@ -65,11 +108,13 @@ export function createTaskStore(db: Database): TaskStore {
     async create(task: NewTask) {
       for (let attempt = 1; ; attempt++) {
         try {
-          const row = await kysely
-            .insertInto("tasks")
-            .values(newTaskToRow(task, randomUUID(), nowIso()))
-            .returningAll()
-            .executeTakeFirstOrThrow();
+          const row = await written(
+            kysely
+              .insertInto("tasks")
+              .values(newTaskToRow(task, randomUUID(), nowIso()))
+              .returningAll()
+              .executeTakeFirstOrThrow(),
+          );
           return { task: rowToTask(row), created: true };
         } catch (error) {
           if (!dialect.isUniqueViolation(error) || task.ticketKey === null) throw error;
@@ -102,39 +147,26 @@ export function createTaskStore(db: Database): TaskStore {
     },
 
     async addUsage(id, usage) {
-      const result = await kysely
-        .updateTable("tasks")
-        .set((eb) => ({
-          input_tokens: eb("input_tokens", "+", usage.inputTokens),
-          cached_input_tokens: eb("cached_input_tokens", "+", usage.cachedInputTokens),
-          output_tokens: eb("output_tokens", "+", usage.outputTokens),
-          updated_at: nowIso(),
-        }))
-        .where("id", "=", id)
-        .executeTakeFirst();
+      const result = await written(
+        kysely
+          .updateTable("tasks")
+          .set((eb) => ({
+            input_tokens: eb("input_tokens", "+", usage.inputTokens),
+            cached_input_tokens: eb("cached_input_tokens", "+", usage.cachedInputTokens),
+            output_tokens: eb("output_tokens", "+", usage.outputTokens),
+            updated_at: nowIso(),
+          }))
+          .where("id", "=", id)
+          .executeTakeFirst(),
+      );
       if (result.numUpdatedRows === 0n) {
         throw new AppError("not_found", "Task not found", { details: { id } });
       }
     },
 
     async list(query): Promise<TaskPage> {
-      const limit = query.limit;
-      let select = kysely
-        .selectFrom("tasks")
-        .selectAll()
-        .where((eb) => taskFilterCondition(eb, query));
-      // Keyset paging: `seq < cursor` walks an index; OFFSET would scan every skipped row.
-      if (query.cursor !== undefined) select = select.where("seq", "<", decodeCursor(query.cursor));
-      const rows = await select
-        .orderBy("seq", "desc")
-        .limit(limit + 1)
-        .execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        tasks: page.map(rowToTask),
-        nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.seq) : null,
-      };
+      const version = listVersion(); // taken before reading: see TaskListCache.set
+      return lists.get(query, version) ?? lists.set(query, version, await readPage(query));
     },
 
     async findActive(ticketKeys) {

@@ -1,4 +1,4 @@
-import type { Task, TaskListQuery } from "../../../shared/task.js";
+import type { Task, TaskListQuery, TaskSummary } from "../../../shared/task.js";
 import type { TaskEvent, TaskEventInput } from "../../../shared/task-event.js";
 
 /** What is needed to create a task; the store fills in id, status and times. */
@@ -15,9 +15,15 @@ export type NewTask = Pick<
   | "ticketSnapshot"
 >;
 
-/** Fields a use case may change on a task. */
+/**
+ * Fields a use case may change on a task. What it was asked (ticket snapshot, prompt)
+ * and who asked are fixed at creation, like the title lists show.
+ */
 export type TaskPatch = Partial<
-  Omit<Task, "id" | "kind" | "ticketKey" | "repo" | "createdBy" | "createdAt">
+  Omit<
+    Task,
+    "id" | "kind" | "ticketKey" | "repo" | "createdBy" | "createdAt" | "prompt" | "ticketSnapshot"
+  >
 >;
 
 /** The result of creating a fix task: the existing active one comes back instead of a duplicate. */
@@ -26,9 +32,9 @@ export interface CreateTaskResult {
   created: boolean;
 }
 
-/** One page of tasks, newest first. */
+/** One page of tasks, newest first, as lists show them. */
 export interface TaskPage {
-  tasks: Task[];
+  tasks: TaskSummary[];
   nextCursor: string | null;
 }
 

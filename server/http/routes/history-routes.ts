@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type { TaskStatsResponse } from "../../../shared/stats.js";
-import { TaskListQuerySchema, type Task } from "../../../shared/task.js";
+import { TaskListQuerySchema, type TaskSummary } from "../../../shared/task.js";
 import type { TaskStatsQuery } from "../../domain/ports/task-stats.js";
 import { handle } from "../middleware/handler.js";
 
@@ -10,6 +10,7 @@ const CSV_COLUMNS = [
   "id",
   "kind",
   "ticketKey",
+  "title",
   "repo",
   "status",
   "outcome",
@@ -51,7 +52,7 @@ export function historyRoutes(deps: { stats: TaskStatsQuery }): Router {
   return router;
 }
 
-function csvRow(task: Task): (string | number | null)[] {
+function csvRow(task: TaskSummary): (string | number | null)[] {
   const duration =
     task.startedAt && task.finishedAt
       ? Math.round((Date.parse(task.finishedAt) - Date.parse(task.startedAt)) / 1000)
@@ -60,6 +61,7 @@ function csvRow(task: Task): (string | number | null)[] {
     task.id,
     task.kind,
     task.ticketKey,
+    task.title,
     task.repo,
     task.status,
     task.outcome,

@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest";
 import { TaskListResponseSchema, TaskStatsResponseSchema } from "../../../shared/index.js";
 import { apiError, json, malformed, never } from "../../support/web-fetch.js";
 import type { FakeServer } from "../../support/web-fetch.js";
-import { USERS, makeStats, makeTask } from "../../support/web-fixtures.js";
+import { USERS, makeStats, makeTaskSummary } from "../../support/web-fixtures.js";
 import { fakeServer, renderApp } from "../../support/web-render.js";
 
-const finished = makeTask({
+const finished = makeTaskSummary({
   status: "completed",
   phase: "done",
   outcome: "pr_opened",
@@ -23,7 +23,9 @@ function serveHistory(server: FakeServer) {
   server.get("/api/tasks", ({ url }) =>
     url.searchParams.get("cursor") === "next"
       ? json(TaskListResponseSchema, {
-          tasks: [makeTask({ id: "0f6d3a52-3f43-4c3a-9c44-7a0c0a1b2c3d", ticketKey: "CALC-99" })],
+          tasks: [
+            makeTaskSummary({ id: "0f6d3a52-3f43-4c3a-9c44-7a0c0a1b2c3d", ticketKey: "CALC-99" }),
+          ],
           nextCursor: null,
         })
       : json(TaskListResponseSchema, { tasks: [finished], nextCursor: "next" }),
@@ -67,6 +69,7 @@ describe("History page", () => {
     const table = await screen.findByRole("table");
     const row = within(table).getAllByRole("row")[1]!;
     expect(row).toHaveTextContent("CALC-12");
+    expect(within(row).getByTitle("Division by zero crashes the calculator")).toBeVisible();
     expect(row).toHaveTextContent(USERS.pm.email);
     expect(row).toHaveTextContent("3m 12s");
     expect(row).toHaveTextContent("Pull request opened");

@@ -8,7 +8,13 @@ import {
   TicketResponseSchema,
 } from "../../../shared/index.js";
 import { apiError, json, never } from "../../support/web-fetch.js";
-import { TASK_ID, USERS, makeTask, makeTicketDetail } from "../../support/web-fixtures.js";
+import {
+  TASK_ID,
+  USERS,
+  makeTask,
+  makeTaskSummary,
+  makeTicketDetail,
+} from "../../support/web-fixtures.js";
 import { fakeServer, renderApp } from "../../support/web-render.js";
 
 const API = "/api/tickets/CALC-12";
@@ -27,7 +33,7 @@ describe("Ticket page", () => {
     server.get("/api/tasks", () =>
       json(TaskListResponseSchema, {
         tasks: [
-          makeTask({
+          makeTaskSummary({
             status: "completed",
             phase: "done",
             outcome: "pr_opened",

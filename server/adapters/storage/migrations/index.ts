@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import type { StorageDialect } from "../database.js";
 import { initialMigration } from "./0001-initial.js";
 import { reviewsMigration } from "./0002-reviews.js";
+import { taskTitlesMigration } from "./0003-task-titles.js";
 
 /**
  * Every migration, in order. Names sort in the order they run (kysely sorts by name), and
@@ -10,6 +11,7 @@ import { reviewsMigration } from "./0002-reviews.js";
 const MIGRATIONS: ReadonlyArray<{ name: string; create(dialect: StorageDialect): Migration }> = [
   { name: "0001-initial", create: initialMigration },
   { name: "0002-reviews", create: reviewsMigration },
+  { name: "0003-task-titles", create: taskTitlesMigration },
 ];
 
 /** Names of all migrations, oldest first (tests build databases at each of them). */

@@ -72,6 +72,9 @@ export async function openSqliteDatabase(
     dialect: sqliteStorageDialect,
     connection,
     file,
+    // SQLite's data_version: per connection, it moves only on other connections' commits.
+    externalChangeCount: () => connection.pragma("data_version", { simple: true }) as number,
+    taskWrites: { count: 0 },
     close(): Promise<void> {
       if (closed === undefined && connection.open) connection.pragma("optimize");
       closed ??= kysely.destroy();

@@ -1,5 +1,5 @@
 import { Link } from "react-router";
-import type { Pricing, Task } from "../../../../shared/index.js";
+import type { Pricing, TaskSummary } from "../../../../shared/index.js";
 import { RelativeTime } from "../../components/relative-time.js";
 import { StatusPill } from "../../components/status-pill.js";
 import { estimateCost, formatCost, totalTokens } from "../../lib/cost.js";
@@ -8,15 +8,20 @@ import { OUTCOME_LABELS } from "../../lib/task-labels.js";
 import { TaskAudit } from "./task-audit.js";
 
 /** One task in the History table. */
-export function HistoryRow({ task, pricing }: { task: Task; pricing: Pricing | undefined }) {
+export function HistoryRow({ task, pricing }: { task: TaskSummary; pricing: Pricing | undefined }) {
   const duration = task.finishedAt ? durationBetween(task.startedAt, task.finishedAt) : null;
   const tokens = totalTokens(task.usage);
   return (
     <tr>
-      <td className="nowrap">
+      <td className="history-what">
         <Link to={`/tasks/${task.id}`} className="mono">
           {task.ticketKey ?? "Prompt"}
         </Link>
+        {task.title ? (
+          <div className="small truncate" title={task.title}>
+            {task.title}
+          </div>
+        ) : null}
         <div className="small muted truncate" title={task.repo}>
           {task.repo}
         </div>

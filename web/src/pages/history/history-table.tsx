@@ -1,15 +1,21 @@
-import type { Pricing, Task } from "../../../../shared/index.js";
+import type { Pricing, TaskSummary } from "../../../../shared/index.js";
 import { HistoryRow } from "./history-row.js";
 
 /** The History table. */
-export function HistoryTable({ tasks, pricing }: { tasks: Task[]; pricing: Pricing | undefined }) {
+export function HistoryTable({
+  tasks,
+  pricing,
+}: {
+  tasks: TaskSummary[];
+  pricing: Pricing | undefined;
+}) {
   return (
     <div className="table-wrap">
       <table className="table">
         <caption className="visually-hidden">Tasks, newest first</caption>
         <thead>
           <tr>
-            <th scope="col">Ticket</th>
+            <th scope="col">Task</th>
             <th scope="col">Who</th>
             <th scope="col">Started</th>
             <th scope="col" className="num">
