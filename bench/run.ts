@@ -111,6 +111,12 @@ async function main(): Promise<void> {
       for (const q of history.queries) add(q, history.health, ", saturated");
       for (const q of history.steadyQueries)
         add(q, history.steadyHealth, `, ${history.steadyRate} req/s`);
+      for (const q of history.churnQueries)
+        add(
+          q,
+          history.churnHealth,
+          `, saturated, newest task changing every ${history.churnIntervalMs} ms`,
+        );
     });
 
   const needsTasks =
@@ -162,7 +168,7 @@ async function main(): Promise<void> {
               figure: "1",
               measure: "start, first task of a repository (clone, no warm worktree)",
               value: ms(s.start.coldMs),
-              floor: `${ms(s.start.bareCodexFirstEventMs)} (bare Codex first event)`,
+              floor: `${ms(s.start.freshWorktreeAddMs)} (fresh worktree add)`,
               ratio: times(s.start.coldMs / s.start.freshWorktreeAddMs),
               target: "",
               ok: null,
@@ -175,6 +181,24 @@ async function main(): Promise<void> {
               ratio: `${(s.overhead.ratio * 100).toFixed(1)}%`,
               target: "< 10% and < 1 s",
               ok: s.overhead.ratio < 0.1 && s.overhead.patchboardMs < 1000,
+            },
+            {
+              figure: "2",
+              measure: "overhead per task, agent turns ending at the CLI's exit (as `run()` does)",
+              value: `${ms(s.overhead.patchboardSdkTurnsMs)} (of ${ms(s.overhead.taskWallMs)})`,
+              floor: `${ms(s.overhead.bareSdkWallMs)} (bare SDK, 2 turns)`,
+              ratio: `${(s.overhead.ratioSdkTurns * 100).toFixed(1)}%`,
+              target: "< 10% and < 1 s",
+              ok: s.overhead.ratioSdkTurns < 0.1 && s.overhead.patchboardSdkTurnsMs < 1000,
+            },
+            {
+              figure: "2",
+              measure: "CLI exit after turn.completed, per turn / task wall − bare SDK wall",
+              value: `${ms(s.overhead.cliExitPerTurnMs)} / ${ms(s.overhead.taskMinusBareMs)}`,
+              floor: "",
+              ratio: "",
+              target: "",
+              ok: null,
             },
             {
               figure: "2",

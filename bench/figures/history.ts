@@ -19,6 +19,8 @@ const CONNECTIONS = 10;
  * latency is service time rather than the queue that a closed loop builds.
  */
 const STEADY_RATE = 100;
+/** How often the churn pass changes the newest task: far more often than real tasks do. */
+const CHURN_INTERVAL_MS = 10;
 
 /** One load test's latency under load. */
 export interface LoadResult {
@@ -42,9 +44,22 @@ export interface HistoryFigure {
   steadyRate: number;
   steadyHealth: LoadResult;
   steadyQueries: LoadResult[];
+  /**
+   * Closed loop again while the newest task changes every {@link CHURN_INTERVAL_MS} from
+   * another connection (as a running task's status and usage would): lists keep being
+   * read afresh, so this is the cost without the list cache's help.
+   */
+  churnIntervalMs: number;
+  churnWrites: number;
+  churnHealth: LoadResult;
+  churnQueries: LoadResult[];
 }
 
+/** Bumped when seeded rows change shape, so a cached database is seeded again. */
+const SEED_VERSION = 2;
+
 interface SeedMeta {
+  version?: number;
   tasks: number;
   events: number;
   deepCursor: string;
@@ -60,8 +75,10 @@ async function ensureSeeded(
   log: (m: string) => void,
 ): Promise<{ meta: SeedMeta; seededNow: boolean }> {
   const metaFile = path.join(dir, "seed.json");
-  if (existsSync(metaFile))
-    return { meta: JSON.parse(await readFile(metaFile, "utf8")) as SeedMeta, seededNow: false };
+  if (existsSync(metaFile)) {
+    const meta = JSON.parse(await readFile(metaFile, "utf8")) as SeedMeta;
+    if (meta.version === SEED_VERSION) return { meta, seededNow: false };
+  }
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const db = await openSqliteDatabase({
@@ -82,6 +99,7 @@ async function ensureSeeded(
       .prepare("SELECT seq FROM tasks ORDER BY seq DESC LIMIT 1 OFFSET ?")
       .get(DEEP) as { seq: number };
     const meta: SeedMeta = {
+      version: SEED_VERSION,
       tasks: TASKS,
       events: TASKS * EVENTS_PER_TASK,
       deepCursor: encodeCursor(row.seq),
@@ -135,6 +153,8 @@ export async function measureHistory(options: {
     };
     const closed = await pass(null);
     const steady = await pass(STEADY_RATE);
+    options.log("history: the same while a task changes every 10 ms");
+    const churn = await whileChanging(path.join(dir, "patchboard.db"), () => pass(null));
     return {
       tasks: meta.tasks,
       events: meta.events,
@@ -144,9 +164,39 @@ export async function measureHistory(options: {
       steadyRate: STEADY_RATE,
       steadyHealth: steady.health,
       steadyQueries: steady.queries,
+      churnIntervalMs: CHURN_INTERVAL_MS,
+      churnWrites: churn.writes,
+      churnHealth: churn.result.health,
+      churnQueries: churn.result.queries,
     };
   } finally {
     await env.close();
+  }
+}
+
+/**
+ * Runs `work` while another connection bumps the newest task's usage every
+ * {@link CHURN_INTERVAL_MS}: every list the server answers meanwhile may be stale in a
+ * cache, so it has to read it again.
+ */
+async function whileChanging<T>(
+  file: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; writes: number }> {
+  const db = await openSqliteDatabase({ file, logger: pino({ level: "silent" }) });
+  const bump = db.connection.prepare(
+    "UPDATE tasks SET input_tokens = input_tokens + 1 WHERE seq = (SELECT MAX(seq) FROM tasks)",
+  );
+  let writes = 0;
+  const timer = setInterval(() => {
+    bump.run();
+    writes += 1;
+  }, CHURN_INTERVAL_MS);
+  try {
+    return { result: await work(), writes };
+  } finally {
+    clearInterval(timer);
+    await db.close();
   }
 }
 

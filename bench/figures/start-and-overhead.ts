@@ -30,6 +30,17 @@ export interface StartAndOverhead {
     patchboardMs: number;
     bareSdkWallMs: number;
     ratio: number;
+    /**
+     * The CLI's exit after each `turn.completed` (it saves the thread first), measured in
+     * the bare runs: part of the agent's turn in SDK terms (`run()` returns after it) but
+     * after the last event a task stores, so {@link patchboardMs} counts it as Patchboard's.
+     */
+    cliExitPerTurnMs: number;
+    /** {@link patchboardMs} with the agent's turns ending where `run()` ends: at the CLI's exit. */
+    patchboardSdkTurnsMs: number;
+    ratioSdkTurns: number;
+    /** Task wall time minus the bare run's wall time, paired: all that a task adds. */
+    taskMinusBareMs: number;
     /** Median per phase: POST → worktree ready and first turn sent; last turn → final status. */
     phasesMs: { beforeFirstTurn: number; betweenTurns: number; afterLastTurn: number };
   };
@@ -100,6 +111,9 @@ export async function measureStartAndOverhead(
   const agentTurns = median(warm.map((r) => r.agentTurnsMs));
   const patchboard = median(warm.map((r) => r.wallMs - r.agentTurnsMs));
   const bareWall = median(bare.map((b) => b.wallMs));
+  const cliExit = median(bare.flatMap((b) => b.exitAfterCompletedMs));
+  const turnsPerTask = median(warm.map((r) => r.turns));
+  const patchboardSdkTurns = patchboard - turnsPerTask * cliExit;
   return {
     start: {
       coldMs: round(cold.startMs),
@@ -119,6 +133,10 @@ export async function measureStartAndOverhead(
       patchboardMs: round(patchboard),
       bareSdkWallMs: round(bareWall),
       ratio: round(patchboard / bareWall, 3),
+      cliExitPerTurnMs: round(cliExit),
+      patchboardSdkTurnsMs: round(patchboardSdkTurns),
+      ratioSdkTurns: round(patchboardSdkTurns / bareWall, 3),
+      taskMinusBareMs: round(taskWall - bareWall),
       phasesMs: {
         beforeFirstTurn: round(median(warm.map((r) => r.phases.beforeFirstTurn))),
         betweenTurns: round(median(warm.map((r) => r.phases.betweenTurns))),
@@ -153,6 +171,7 @@ async function runFix(env: BenchEnv, ticket: string) {
     id: task.id,
     ticket,
     agentTurnsMs: turns.reduce((a, b) => a + b, 0),
+    turns: turns.length,
     phases: {
       beforeFirstTurn: (sent[0] ?? postedAt) - postedAt,
       betweenTurns: sent.slice(1).reduce((sum, at, i) => sum + at - (completed[i] ?? at), 0),

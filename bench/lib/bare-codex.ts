@@ -1,4 +1,4 @@
-import { Codex } from "@openai/codex-sdk";
+import { Codex, type Thread, type TurnOptions } from "@openai/codex-sdk";
 import { AnalysisSchema } from "../../shared/analysis.js";
 import {
   buildCodexConfig,
@@ -14,6 +14,8 @@ export interface BareRun {
   wallMs: number;
   /** From `runStreamed()` to Codex's first event: the floor of any start. */
   firstEventMs: number;
+  /** Per turn: from `turn.completed` to the CLI's exit (the end of `run()`). */
+  exitAfterCompletedMs: number[];
 }
 
 /**
@@ -38,18 +40,44 @@ export async function bareFixRun(options: {
   );
   const started = performance.now();
   const thread = codex.startThread(threadOptions);
-  const { events } = await thread.runStreamed(
+  const first = await streamTurn(
+    thread,
     `Fix ${options.ticketKey}.\nStep 1 of 2 — analyze only; do not change any file yet.`,
     { outputSchema: toStrictJsonSchema(AnalysisSchema) },
   );
-  let firstEventMs = Number.NaN;
-  for await (const event of events) {
-    if (Number.isNaN(firstEventMs)) firstEventMs = performance.now() - started;
-    if (event.type === "turn.failed") throw new Error(`bare turn 1 failed: ${event.error.message}`);
-  }
-  const second = await thread.run("Step 2 of 2 — implement the fix you planned.\nRun npm test.");
+  const second = await streamTurn(
+    thread,
+    "Step 2 of 2 — implement the fix you planned.\nRun npm test.",
+    {},
+  );
   if (!second.finalResponse.includes("passes")) {
     throw new Error(`bare turn 2 did not fix the bug: ${second.finalResponse}`);
   }
-  return { wallMs: performance.now() - started, firstEventMs };
+  return {
+    wallMs: performance.now() - started,
+    firstEventMs: first.firstEventAt - started,
+    exitAfterCompletedMs: [first, second].map((t) => t.endedAt - t.completedAt),
+  };
+}
+
+/** One turn, streamed: when its first event, its `turn.completed` and the CLI's exit came. */
+async function streamTurn(
+  thread: Thread,
+  prompt: string,
+  turnOptions: TurnOptions,
+): Promise<{ firstEventAt: number; completedAt: number; endedAt: number; finalResponse: string }> {
+  const { events } = await thread.runStreamed(prompt, turnOptions);
+  let firstEventAt = Number.NaN;
+  let completedAt = Number.NaN;
+  let finalResponse = "";
+  for await (const event of events) {
+    if (Number.isNaN(firstEventAt)) firstEventAt = performance.now();
+    if (event.type === "turn.failed") throw new Error(`bare turn failed: ${event.error.message}`);
+    if (event.type === "item.completed" && event.item.type === "agent_message") {
+      finalResponse = event.item.text;
+    }
+    if (event.type === "turn.completed") completedAt = performance.now();
+  }
+  // The stream ends when the CLI has exited: after turn.completed it still saves the thread.
+  return { firstEventAt, completedAt, endedAt: performance.now(), finalResponse };
 }
