@@ -132,6 +132,8 @@ describe("dashboard", () => {
     await page.getByRole("heading", { name: "History" }).waitFor();
     await page.getByText("SHOP-141").first().waitFor();
     await page.getByText("SHOP-152").first().waitFor();
+    // Each task says what it was: the ticket's summary under its key.
+    await page.getByText("Free shipping not applied to orders of exactly $50.00").first().waitFor();
     await screenshot(page, "06-history");
     await page.close();
   });

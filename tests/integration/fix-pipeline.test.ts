@@ -2,7 +2,12 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { TaskEventListResponseSchema, TaskResponseSchema, type Task } from "../../shared/index.js";
+import {
+  TaskEventListResponseSchema,
+  TaskListResponseSchema,
+  TaskResponseSchema,
+  type Task,
+} from "../../shared/index.js";
 import { startServer, type RunningServer } from "../../server/bootstrap/start-server.js";
 import type { AppConfig } from "../../server/config/app-config.js";
 import { createLogger } from "../../server/logger.js";
@@ -220,9 +225,14 @@ describe("Fix this bug, end to end", () => {
   }, 180_000);
 
   it("sends a follow-up on the same thread and pushes to the same pull request", async () => {
-    const list = (await (await api("/api/tasks?ticketKey=CALC-7")).json()) as { tasks: Task[] };
-    const task = list.tasks[0];
-    if (!task) throw new Error("no task");
+    const list = TaskListResponseSchema.parse(
+      await (await api("/api/tasks?ticketKey=CALC-7")).json(),
+    );
+    const listed = list.tasks[0];
+    if (!listed) throw new Error("no task");
+    // Lists carry summaries; the thread id is on the task itself.
+    const { task } = TaskResponseSchema.parse(await (await api(`/api/tasks/${listed.id}`)).json());
+    expect(task.threadId).toEqual(expect.any(String));
     const body = JSON.stringify({ message: "also add a regression test" });
     // A product manager may not follow up; an engineer may.
     expect((await api(`/api/tasks/${task.id}/messages`, { method: "POST", body })).status).toBe(

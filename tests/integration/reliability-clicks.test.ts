@@ -1,11 +1,11 @@
-import type { Task } from "../../shared/task.js";
+import { TaskListResponseSchema, type Task } from "../../shared/task.js";
 import type { RunningServer } from "../../server/bootstrap/start-server.js";
 import {
   calcTickets,
   startReliabilityEnv,
   type ReliabilityEnv,
 } from "../support/reliability-env.js";
-import { notFixableScript } from "../support/reliability-scripts.js";
+import { DUPLICATE_CLICK_TICKET, notFixableScript } from "../support/reliability-scripts.js";
 import { apiClient, isFinal, waitFor } from "../support/reliability-server.js";
 
 // Duplicate clicks and a burst of clicks, over real HTTP on a real server: SQLite on disk,
@@ -30,15 +30,17 @@ describe("reliability: clicks", () => {
   it("100 concurrent POST /api/tasks for one ticket create exactly one task", async () => {
     const api = apiClient(server.url, "pm");
     const answers = await Promise.all(
-      Array.from({ length: 100 }, () => api.post("/api/tasks", { ticketKey: "CALC-51" })),
+      Array.from({ length: 100 }, () =>
+        api.post("/api/tasks", { ticketKey: DUPLICATE_CLICK_TICKET }),
+      ),
     );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(99);
     const ids = new Set(answers.map((a) => (a.body as { task: Task }).task.id));
     expect(ids.size).toBe(1);
-    const listed = await api.get("/api/tasks?ticketKey=CALC-51&limit=100");
-    expect((listed.body as { tasks: Task[] }).tasks).toHaveLength(1);
+    const listed = await api.get(`/api/tasks?ticketKey=${DUPLICATE_CLICK_TICKET}&limit=100`);
+    expect(TaskListResponseSchema.parse(listed.body).tasks).toHaveLength(1);
     const [id] = [...ids];
     const done = await waitFor("the task to finish", async () => {
       const task = await api.task(id ?? "");

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import type { Task } from "../../shared/task.js";
+import { TaskListResponseSchema, type Task } from "../../shared/task.js";
 import type { RunningServer } from "../../server/bootstrap/start-server.js";
 import {
   calcTickets,
@@ -59,7 +59,9 @@ describe("reliability: workspaces and Codex home", () => {
     await waitFor("CALC-4 to be running", async () =>
       (await api.task(running.id)).phase === "analyzing" ? true : undefined,
     );
-    const done = (await api.get("/api/tasks?ticketKey=CALC-1&limit=5")).body as { tasks: Task[] };
+    const done = TaskListResponseSchema.parse(
+      (await api.get("/api/tasks?ticketKey=CALC-1&limit=5")).body,
+    );
     const finishedTask = done.tasks[0];
     if (finishedTask === undefined) throw new Error("CALC-1 has no task");
     const diffBefore = (await api.get(`/api/tasks/${finishedTask.id}/diff`)).text;

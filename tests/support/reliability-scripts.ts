@@ -94,15 +94,21 @@ export const notFixableScript: Script = {
     {
       match: /analy[sz]e only/i,
       steps: [
-        {
+        (ctx) => ({
           kind: "json",
           value: {
             ...CALC_ANALYSIS,
             fixable: false,
             notFixableReason: "Configuration, not code.",
           },
-        },
+          // The duplicate-click ticket stays active while all its clicks arrive: a click
+          // after the task ended rightly starts a new one.
+          delayMs: ticketOf(ctx) === DUPLICATE_CLICK_TICKET ? 5_000 : 0,
+        }),
       ],
     },
   ],
 };
+
+/** The ticket the duplicate-click test clicks 100 times at once. */
+export const DUPLICATE_CLICK_TICKET = "CALC-51";
