@@ -136,6 +136,9 @@ export async function buildServices(
     reviews: buildReviewService({ config, deps, checkouts: worktrees, db, slots, logger }),
     sessions: createSqliteSessionStore(db),
     stats: createStatsQuery(db),
+    /** Mirrors and warm worktrees for the configured repositories, in the background. */
+    warmUpWorkspaces: () => worktrees.warmUp(config.repos),
+    stopWorkspaces: () => worktrees.stop(),
     close: () => db.close(),
   };
 }

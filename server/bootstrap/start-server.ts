@@ -60,6 +60,8 @@ export async function startServer(
   // Reports a wrong credential in the log and to admins; never stops the server.
   void services.serviceCheck.run();
   services.janitor.start();
+  // So that the first task of each repository after a start finds a warm worktree too.
+  void services.warmUpWorkspaces();
   const reviewScheduler = startReviewScheduler(config, services.reviews, logger);
   return {
     url,
@@ -73,6 +75,7 @@ export async function startServer(
       reviewScheduler?.stop();
       await services.reviews.stop();
       await services.runner.stop();
+      await services.stopWorkspaces();
       await services.close();
     },
   };

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pino from "pino";
-import { createGitWorkspaces } from "../../server/adapters/git/index.js";
+import { createGitWorkspaces, type WorkspaceUpkeep } from "../../server/adapters/git/index.js";
 import { countWarmWorktrees } from "../../server/adapters/git/warm-pool.js";
 import type { RepoConfig } from "../../server/domain/repo-config.js";
 import type { Workspaces } from "../../server/domain/ports/workspaces.js";
@@ -20,7 +20,7 @@ const tmp = new TempDirs();
 let remote: BareRepo;
 let root: string;
 let mirror: string;
-let workspaces: Workspaces;
+let workspaces: Workspaces & WorkspaceUpkeep;
 let repo: RepoConfig;
 /** How many warm worktrees the pool settles at, waited for before the directories go. */
 let settled = 2;
@@ -109,6 +109,28 @@ describe("warm worktree pool", () => {
     expect(git(ws.path, "rev-parse", "HEAD")).toBe(ws.baseSha);
     expect(git(ws.path, "status", "--porcelain", "--ignored")).toBe("");
     await waitForWarm(2);
+  });
+
+  it("warms a repository up before its first task, and stops filling when told", async () => {
+    await workspaces.warmUp([
+      repo,
+      { ...repo, github: "acme/missing", cloneUrl: "/nonexistent.git" },
+    ]);
+    // The reachable repository is cloned and warm; the unreachable one is only logged.
+    expect(await countWarmWorktrees(path.join(root, "warm"), mirror)).toBe(2);
+    expect(existsSync(path.join(root, "mirrors", "acme__missing.git"))).toBe(false);
+    await workspaces.stop();
+    // Nothing refills after a stop; claims still work, then fresh worktrees.
+    for (const [id, left] of [
+      ["task-a", 1],
+      ["task-b", 0],
+      ["task-c", 0],
+    ] as const) {
+      const ws = await workspaces.prepare(repo, id, `codex/${id}`);
+      expect(git(ws.path, "rev-parse", "--abbrev-ref", "HEAD")).toBe(`codex/${id}`);
+      expect(await countWarmWorktrees(path.join(root, "warm"), mirror)).toBe(left);
+    }
+    settled = 0;
   });
 
   it("refills after the first task and hands warm worktrees to the next ones", async () => {

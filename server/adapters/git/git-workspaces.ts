@@ -16,6 +16,22 @@ import { mergeMovedBase } from "./update-from-base.js";
 import { readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from "./worktree-meta.js";
 import { WarmPool } from "./warm-pool.js";
 
+/** What the server does with its workspaces beyond the domain's port. */
+export interface WorkspaceUpkeep {
+  /**
+   * Makes the repositories' mirrors current (cloning the missing ones) and starts filling
+   * their warm worktrees, one repository at a time, so that even the first task of a
+   * repository after a start finds one. Never rejects: a repository that fails is logged
+   * and left to its first task.
+   */
+  warmUp(repos: readonly RepoConfig[]): Promise<void>;
+  /**
+   * Starts no more warm-ups or refills and resolves once the running git commands have
+   * ended: a shutdown must not leave git writing into a data directory being removed.
+   */
+  stop(): Promise<void>;
+}
+
 /** Options of {@link createGitWorkspaces}. */
 export interface GitWorkspacesOptions {
   /** `DATA_DIR/workspaces`: holds `mirrors/` and `worktrees/`. */
@@ -43,7 +59,7 @@ const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
  */
 export function createGitWorkspaces(
   options: GitWorkspacesOptions,
-): Workspaces & PullRequestCheckouts {
+): Workspaces & PullRequestCheckouts & WorkspaceUpkeep {
   const root = path.resolve(options.root);
   const worktrees = path.join(root, "worktrees");
   const { logger } = options;
@@ -55,6 +71,9 @@ export function createGitWorkspaces(
     lock,
     logger,
   });
+
+  let warming: Promise<void> = Promise.resolve();
+  let stopped = false;
 
   function worktreePath(taskId: string): string {
     if (!TASK_ID.test(taskId))
@@ -132,7 +151,35 @@ export function createGitWorkspaces(
     return toWorkspace(dir, meta);
   }
 
+  async function warmUpAll(repos: readonly RepoConfig[]): Promise<void> {
+    if ((options.warmWorktrees ?? 0) <= 0) return;
+    for (const repo of repos) {
+      if (stopped) return;
+      const mirror = mirrorPath(root, repo.github);
+      try {
+        await lock.run(mirror, () =>
+          syncMirror(mirror, remoteAccess(repo.cloneUrl, options.pushToken), logger),
+        );
+        warmPool.refill(mirror, `${REMOTE_REFS}${repo.baseBranch}`);
+        await warmPool.idle(); // one repository's checkouts at a time
+      } catch (error) {
+        logger.warn({ err: error, repo: repo.github }, "git warm-up failed");
+      }
+    }
+  }
+
   return {
+    warmUp(repos) {
+      warming = warming.then(() => warmUpAll(repos));
+      return warming;
+    },
+
+    async stop() {
+      stopped = true;
+      await warming;
+      await warmPool.stop();
+    },
+
     async prepare(repo, taskId, branch) {
       const dir = worktreePath(taskId);
       await assertBranchName(branch);

@@ -63,6 +63,7 @@ interface RepoPool {
 export class WarmPool {
   readonly #options: WarmPoolOptions;
   readonly #repos = new Map<string, RepoPool>();
+  #stopped = false;
 
   constructor(options: WarmPoolOptions) {
     this.#options = options;
@@ -121,7 +122,7 @@ export class WarmPool {
    * time (so a refill takes one core, not all). Never throws; failures are logged.
    */
   refill(mirror: string, baseRef: string): void {
-    if (this.#options.size <= 0) return;
+    if (this.#options.size <= 0 || this.#stopped) return;
     const pool = this.#pool(mirror);
     if (pool.filling !== null) return;
     pool.filling = this.#fill(mirror, baseRef, pool).then(
@@ -142,6 +143,15 @@ export class WarmPool {
     await Promise.all([...this.#repos.values()].map((pool) => pool.filling ?? Promise.resolve()));
   }
 
+  /**
+   * Starts no more checkouts and resolves once the running ones have ended (a shutdown
+   * must not leave git writing into a directory being removed). Claims still work.
+   */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.idle();
+  }
+
   #pool(mirror: string): RepoPool {
     let pool = this.#repos.get(mirror);
     if (pool === undefined) {
@@ -160,7 +170,7 @@ export class WarmPool {
       pool.scanned = true;
       await this.#adopt(mirror, pool);
     }
-    while (pool.ready.length < this.#options.size) {
+    while (pool.ready.length < this.#options.size && !this.#stopped) {
       const dir = path.join(this.#dirOf(mirror), `${WARM_PREFIX}${randomUUID().slice(0, 12)}`);
       try {
         await this.#options.lock.run(mirror, async () => {
