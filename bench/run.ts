@@ -166,7 +166,8 @@ async function main(): Promise<void> {
             },
             {
               figure: "1",
-              measure: "start, first task of a repository (clone, no warm worktree)",
+              measure:
+                "start, first click right after a start on an empty data directory (warm-up cloning)",
               value: ms(s.start.coldMs),
               floor: `${ms(s.start.freshWorktreeAddMs)} (fresh worktree add)`,
               ratio: times(s.start.coldMs / s.start.freshWorktreeAddMs),
