@@ -1,5 +1,5 @@
 import type { Script } from "../../server/sandbox/scripted-model/index.js";
-import { pipelineScript } from "../../tests/support/pipeline-fixtures.js";
+import { pipelineScript, SUM_ANALYSIS } from "../../tests/support/pipeline-fixtures.js";
 import { SUM_FIX_PATCH } from "../../tests/support/codex-fixtures.js";
 
 /** Tickets of the slow script: a long-running task for the fan-out and memory figures. */
@@ -10,14 +10,6 @@ export const SLOW_TICKET_PREFIX = "BENCH-9";
  * each one stored and streamed as events, before the usual analysis and fix.
  */
 function slowScript(steps: number, delayMs: number): Script {
-  const analysis = {
-    fixable: true,
-    rootCause: "sum() subtracts its arguments.",
-    plan: ["Use + in src/sum.js", "Run npm test"],
-    files: ["src/sum.js"],
-    confidence: "high",
-    notFixableReason: null,
-  };
   return {
     name: "bench-slow",
     match: (ctx) => ctx.userMessages.some((m) => m.includes(SLOW_TICKET_PREFIX)),
@@ -30,7 +22,7 @@ function slowScript(steps: number, delayMs: number): Script {
             command: `echo tick ${i}`,
             delayMs,
           })),
-          { kind: "json", value: analysis },
+          { kind: "json", value: SUM_ANALYSIS },
         ],
       },
       {

@@ -32,6 +32,18 @@ export async function removeDir(dir: string): Promise<void> {
 
 /** The buggy source: `sum` subtracts. */
 export const BUGGY_SUM = "export function sum(a, b) {\n  return a - b;\n}\n";
+
+/** The sum project's test: fails until sum() adds. */
+export const SUM_TEST = [
+  'import { test } from "node:test";',
+  'import assert from "node:assert/strict";',
+  'import { sum } from "../src/sum.js";',
+  "",
+  'test("sum adds", () => {',
+  "  assert.equal(sum(2, 3), 5);",
+  "});",
+  "",
+].join("\n");
 /** The fixed source. */
 export const FIXED_SUM = "export function sum(a, b) {\n  return a + b;\n}\n";
 
@@ -59,19 +71,7 @@ export async function makeBuggyRepo(): Promise<string> {
     JSON.stringify({ name: "calc", type: "module", scripts: { test: "node --test" } }, null, 2),
   );
   await writeFile(path.join(dir, "src/sum.js"), BUGGY_SUM);
-  await writeFile(
-    path.join(dir, "test/sum.test.js"),
-    [
-      'import { test } from "node:test";',
-      'import assert from "node:assert/strict";',
-      'import { sum } from "../src/sum.js";',
-      "",
-      'test("sum adds", () => {',
-      "  assert.equal(sum(2, 3), 5);",
-      "});",
-      "",
-    ].join("\n"),
-  );
+  await writeFile(path.join(dir, "test/sum.test.js"), SUM_TEST);
   const env = {
     PATH: process.env.PATH ?? "",
     HOME: dir,

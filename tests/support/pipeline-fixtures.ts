@@ -1,7 +1,7 @@
 import type { TaskEvent } from "../../shared/task-event.js";
 import type { Analysis } from "../../shared/analysis.js";
 import type { Script } from "../../server/sandbox/scripted-model/index.js";
-import { BUGGY_SUM, SUM_FIX_PATCH } from "./codex-fixtures.js";
+import { BUGGY_SUM, SUM_FIX_PATCH, SUM_TEST } from "./codex-fixtures.js";
 
 /** A tiny project whose `npm test` fails until sum() adds. */
 export const SUM_PROJECT: Record<string, string> = {
@@ -11,19 +11,11 @@ export const SUM_PROJECT: Record<string, string> = {
     2,
   ),
   "src/sum.js": BUGGY_SUM,
-  "test/sum.test.js": [
-    'import { test } from "node:test";',
-    'import assert from "node:assert/strict";',
-    'import { sum } from "../src/sum.js";',
-    "",
-    'test("sum adds", () => {',
-    "  assert.equal(sum(2, 3), 5);",
-    "});",
-    "",
-  ].join("\n"),
+  "test/sum.test.js": SUM_TEST,
 };
 
-const ANALYSIS: Analysis = {
+/** The analysis the scripted model gives for the sum bug. */
+export const SUM_ANALYSIS: Analysis = {
   fixable: true,
   rootCause: "sum() subtracts its arguments.",
   plan: ["Use + in src/sum.js", "Run npm test"],
@@ -46,7 +38,7 @@ export function pipelineScript(ticketKey: string): Script {
         match: /Step 1 of 2/,
         steps: [
           { kind: "shell", command: "cat src/sum.js", reasoning: "Reading sum()." },
-          { kind: "json", value: ANALYSIS },
+          { kind: "json", value: SUM_ANALYSIS },
         ],
       },
       {

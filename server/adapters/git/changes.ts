@@ -4,7 +4,7 @@ import path from "node:path";
 import type { CommitAuthor, Workspace } from "../../domain/ports/workspaces.js";
 import { AppError } from "../../domain/app-error.js";
 import { gitOut, runGit } from "./run-git.js";
-import { worktreeGitDir } from "./worktree-git-dir.js";
+import { gitDirOf } from "./worktree-git-dir.js";
 
 /**
  * Options that keep output stable whatever the host's git config says, and keep
@@ -21,7 +21,7 @@ const SAFE_CONFIG = ["-c", "core.hooksPath=/dev/null", "-c", "core.quotePath=fal
  */
 export async function worktreeDiff(workspace: Workspace): Promise<string> {
   const cwd = workspace.path;
-  const gitDir = await gitOut(["rev-parse", "--absolute-git-dir"], { cwd });
+  const gitDir = await gitDirOf(cwd);
   const index = path.join(gitDir, `patchboard-diff-${randomUUID()}.index`);
   const env = { GIT_INDEX_FILE: index };
   try {
@@ -94,25 +94,33 @@ export async function commitStaged(
       cwd,
       env,
     });
-  } else {
-    // write-tree refuses an index with unresolved conflicts, as `git commit` would.
-    const tree = await gitOut(["write-tree"], { cwd });
-    const [head = "", headTree] = (
-      await gitOut(["rev-parse", "HEAD", "HEAD^{tree}"], { cwd })
-    ).split("\n");
-    if (tree !== headTree) {
-      const commit = await gitOut(
-        [...NO_SIGN, "commit-tree", tree, "-p", head, "-m", cleanMessage(message)],
-        { cwd, env },
-      );
-      // Moves the branch only if nobody moved it meanwhile (the old value must still match).
-      await runGit(["update-ref", "-m", "commit: Patchboard", "HEAD", commit, head], { cwd });
-    }
+    const merged = await headAndTrees(cwd, workspace.baseSha);
+    return merged.headTree === merged.baseTree ? null : merged.head;
   }
-  const [head = "", headTree, baseTree] = (
-    await gitOut(["rev-parse", "HEAD", "HEAD^{tree}", `${workspace.baseSha}^{tree}`], { cwd })
+  // write-tree refuses an index with unresolved conflicts, as `git commit` would.
+  const tree = await gitOut(["write-tree"], { cwd });
+  const { head, headTree, baseTree } = await headAndTrees(cwd, workspace.baseSha);
+  let tip = head;
+  if (tree !== headTree) {
+    tip = await gitOut([...NO_SIGN, "commit-tree", tree, "-p", head, "-m", cleanMessage(message)], {
+      cwd,
+      env,
+    });
+    // Moves the branch only if nobody moved it meanwhile (the old value must still match).
+    await runGit(["update-ref", "-m", "commit: Patchboard", "HEAD", tip, head], { cwd });
+  }
+  return tree === baseTree ? null : tip;
+}
+
+/** HEAD, its tree and the base's tree, in one git call. */
+async function headAndTrees(
+  cwd: string,
+  baseSha: string,
+): Promise<{ head: string; headTree: string; baseTree: string }> {
+  const [head = "", headTree = "", baseTree = ""] = (
+    await gitOut(["rev-parse", "HEAD", "HEAD^{tree}", `${baseSha}^{tree}`], { cwd })
   ).split("\n");
-  return headTree === baseTree ? null : head;
+  return { head, headTree, baseTree };
 }
 
 /** Signing would need a key the server does not have (and may prompt). */
@@ -130,8 +138,7 @@ export function commitIdentity(author: CommitAuthor): Record<string, string> {
 
 /** Whether the agent is concluding a merge (the catch-up with a moved base left one). */
 async function mergeInProgress(cwd: string): Promise<boolean> {
-  const gitDir =
-    (await worktreeGitDir(cwd)) ?? (await gitOut(["rev-parse", "--absolute-git-dir"], { cwd }));
+  const gitDir = await gitDirOf(cwd);
   return stat(path.join(gitDir, "MERGE_HEAD")).then(
     () => true,
     () => false,

@@ -90,6 +90,15 @@ export function createGitWorkspaces(
       );
   }
 
+  /**
+   * Fetches (or first clones) a repository's mirror and queues its housekeeping. Call it
+   * under the mirror's lock: fetching writes the mirror's refs.
+   */
+  async function syncRepo(mirror: string, repo: RepoConfig): Promise<void> {
+    await syncMirror(mirror, remoteAccess(repo.cloneUrl, options.pushToken), logger);
+    maintainLater(mirror);
+  }
+
   function toWorkspace(dir: string, meta: WorktreeMeta): Workspace {
     return { path: dir, branch: meta.branch, baseSha: meta.baseSha };
   }
@@ -101,8 +110,7 @@ export function createGitWorkspaces(
     branch: string,
     mirror: string,
   ) {
-    await syncMirror(mirror, remoteAccess(repo.cloneUrl, options.pushToken), logger);
-    maintainLater(mirror);
+    await syncRepo(mirror, repo);
     const baseRef = `${REMOTE_REFS}${repo.baseBranch}`;
     // A re-run of a ticket continues the branch it already pushed rather than racing it.
     const remoteBranch = `${REMOTE_REFS}${branch}`;
@@ -157,9 +165,7 @@ export function createGitWorkspaces(
       if (stopped) return;
       const mirror = mirrorPath(root, repo.github);
       try {
-        await lock.run(mirror, () =>
-          syncMirror(mirror, remoteAccess(repo.cloneUrl, options.pushToken), logger),
-        );
+        await lock.run(mirror, () => syncRepo(mirror, repo));
         warmPool.refill(mirror, `${REMOTE_REFS}${repo.baseBranch}`);
         await warmPool.idle(); // one repository's checkouts at a time
       } catch (error) {
@@ -243,11 +249,7 @@ export function createGitWorkspaces(
     async updateFromBase(repo, workspace, author) {
       const meta = await readWorktreeMeta(workspace.path);
       if (!meta) throw new AppError("git_failed", "The task's worktree no longer exists.");
-      // Fetching writes the mirror's refs: under its lock, like every other mirror-wide step.
-      await lock.run(meta.mirror, () =>
-        syncMirror(meta.mirror, remoteAccess(repo.cloneUrl, options.pushToken), logger),
-      );
-      maintainLater(meta.mirror);
+      await lock.run(meta.mirror, () => syncRepo(meta.mirror, repo));
       return mergeMovedBase(workspace, meta, author, logger);
     },
 

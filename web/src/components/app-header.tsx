@@ -4,6 +4,7 @@ import type { User } from "../../../shared/index.js";
 import { logout } from "../api/endpoints.js";
 import { queryKeys } from "../api/query-keys.js";
 import { canUseAgentTools } from "../hooks/use-current-user.js";
+import { BrandName } from "./brand-name.js";
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
   isActive ? "nav__link nav__link--active" : "nav__link";
@@ -22,10 +23,7 @@ export function AppHeader({ user }: { user: User }) {
     <header className="app-header">
       <div className="app-header__inner">
         <Link to="/" className="brand">
-          <span className="brand__mark" aria-hidden="true">
-            ✚
-          </span>
-          Patchboard
+          <BrandName />
         </Link>
         <nav className="nav" aria-label="Main">
           <NavLink to="/" end className={navClass}>

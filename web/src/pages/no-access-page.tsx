@@ -4,6 +4,7 @@ import type { ApiError } from "../api/api-error.js";
 import { logout } from "../api/endpoints.js";
 import { queryKeys } from "../api/query-keys.js";
 import { ErrorPanel } from "../components/error-panel.js";
+import { BrandName } from "../components/brand-name.js";
 
 /** Whether `/api/me` said "signed in, but no role" (403 `forbidden` with `no_role`). */
 export function isNoRoleError(error: ApiError): boolean {
@@ -27,10 +28,7 @@ export function NoAccessPage({ error }: { error: ApiError }) {
     <div className="sign-in">
       <main className="sign-in__card" id="main">
         <p className="brand brand--large">
-          <span className="brand__mark" aria-hidden="true">
-            ✚
-          </span>
-          Patchboard
+          <BrandName />
         </p>
         <h1>Ask an admin for access</h1>
         <p>

@@ -5,6 +5,7 @@ import { EmptyState } from "../components/empty-state.js";
 import { ErrorPanel } from "../components/error-panel.js";
 import { LoadingState } from "../components/loading-state.js";
 import { SandboxBanner } from "../components/sandbox-banner.js";
+import { BrandName } from "../components/brand-name.js";
 
 /**
  * Sign-in. In dev mode (local, sandbox, tests) it lists the configured users to sign in
@@ -85,10 +86,7 @@ export function SignInPage() {
       {config.data?.sandbox ? <SandboxBanner /> : null}
       <main className="sign-in__card" id="main">
         <p className="brand brand--large">
-          <span className="brand__mark" aria-hidden="true">
-            ✚
-          </span>
-          Patchboard
+          <BrandName />
         </p>
         <h1>Sign in</h1>
         {config.data?.sandbox ? (
