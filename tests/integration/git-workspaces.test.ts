@@ -15,6 +15,7 @@ import {
 } from "../support/git-fixtures.js";
 
 const logger = pino({ level: "silent" });
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const author = { name: "Patchboard", email: "patchboard@example.test" };
 const tmp = new TempDirs();
 
@@ -132,6 +133,33 @@ describe("git workspaces", () => {
     expect(diff).toContain("Binary files /dev/null and b/logo.png differ");
     expect(diff).not.toContain("debug.log");
     expect(git(ws.path, "status", "--porcelain")).toBe(statusBefore);
+  });
+
+  // Git compares file times to the whole second here, and trusts a cached stat only for
+  // files older than the index. An edit of the same size in the second the worktree was
+  // checked out is caught only by that rule, which a freshly stamped index copy breaks.
+  it("sees a same-size edit made in the second the worktree was checked out", async () => {
+    await workspaces.prepare(repo, "warm-up", "codex/calc-0-mirror"); // the clone, out of the way
+    const second = (ms: number): number => Math.floor(ms / 1000);
+    for (let attempt = 1; ; attempt += 1) {
+      // Start just past a second boundary so checkout and edit fit in one second.
+      await sleep(1005 - (Date.now() % 1000));
+      const ws = await workspaces.prepare(repo, `task-${attempt}`, `codex/calc-${attempt}-same`);
+      const file = path.join(ws.path, "src/app.js");
+      await writeFile(file, "export const x = 2;\n"); // in place: same inode, same size
+      const index = path.join(git(ws.path, "rev-parse", "--absolute-git-dir"), "index");
+      const [edited, indexed] = await Promise.all([stat(file), stat(index)]);
+      const oneSecond =
+        second(edited.mtimeMs) === second(indexed.mtimeMs) &&
+        second(edited.ctimeMs) === second(indexed.mtimeMs);
+      if (!oneSecond) {
+        expect(attempt, "checkout and edit never fitted in one second").toBeLessThan(5);
+        continue;
+      }
+      await sleep(1005 - (Date.now() % 1000)); // the diff runs in a later second
+      expect(await workspaces.diff(ws)).toContain("+export const x = 2;");
+      return;
+    }
   });
 
   it("includes commits the agent made itself in the diff", async () => {

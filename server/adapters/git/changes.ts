@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { copyFile, rm, stat } from "node:fs/promises";
+import { copyFile, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import type { CommitAuthor, Workspace } from "../../domain/ports/workspaces.js";
 import { AppError } from "../../domain/app-error.js";
@@ -27,14 +27,31 @@ export async function worktreeDiff(workspace: Workspace): Promise<string> {
   try {
     // Starting from a copy keeps git's stat cache, so `add -A` only rehashes changed
     // files instead of all of them — what makes this fast on a large repository.
-    const copied = await copyFile(path.join(gitDir, "index"), index).then(
-      () => true,
-      () => false,
-    );
+    const copied = await copyIndex(path.join(gitDir, "index"), index);
     if (!copied) await runGit(["read-tree", "HEAD"], { cwd, env });
     return await stageAndDiff(workspace, env);
   } finally {
     await rm(index, { force: true });
+  }
+}
+
+/**
+ * Copies an index with its modification time. Git trusts an entry's cached stat only when
+ * the file is older than the index file itself; entries as new as the index are "racily
+ * clean" and compared by content. A copy stamped with the current time would make a file
+ * edited in the same second as the checkout (same size, and git compares whole seconds)
+ * look unchanged, and the diff would silently miss it. The time is rounded down, so the
+ * copy can only look older, which makes git check more, never less.
+ */
+async function copyIndex(from: string, to: string): Promise<boolean> {
+  try {
+    const { mtimeNs, atimeNs } = await stat(from, { bigint: true });
+    await copyFile(from, to);
+    const seconds = (ns: bigint): number => Number(ns / 1000n) / 1e6;
+    await utimes(to, seconds(atimeNs), seconds(mtimeNs));
+    return true;
+  } catch {
+    return false;
   }
 }
 
