@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { copyFile, rm, stat, utimes } from "node:fs/promises";
+import { copyFile, readFile, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import type { CommitAuthor, Workspace } from "../../domain/ports/workspaces.js";
 import { AppError } from "../../domain/app-error.js";
@@ -114,9 +114,12 @@ export async function commitStaged(
     const merged = await headAndTrees(cwd, workspace.baseSha);
     return merged.headTree === merged.baseTree ? null : merged.head;
   }
-  // write-tree refuses an index with unresolved conflicts, as `git commit` would.
-  const tree = await gitOut(["write-tree"], { cwd });
-  const { head, headTree, baseTree } = await headAndTrees(cwd, workspace.baseSha);
+  // write-tree refuses an index with unresolved conflicts, as `git commit` would. It
+  // only reads the index and writes objects, so reading HEAD meanwhile is safe.
+  const [tree, { head, headTree, baseTree }] = await Promise.all([
+    gitOut(["write-tree"], { cwd }),
+    headAndTrees(cwd, workspace.baseSha),
+  ]);
   let tip = head;
   if (tree !== headTree) {
     tip = await gitOut([...NO_SIGN, "commit-tree", tree, "-p", head, "-m", cleanMessage(message)], {
@@ -174,14 +177,22 @@ export function cleanMessage(message: string): string {
 
 /** Refuses to stage or commit in a worktree the agent moved off the task's branch. */
 async function assertOnBranch(workspace: Workspace): Promise<void> {
-  const head = await gitOut(["symbolic-ref", "--quiet", "HEAD"], {
-    cwd: workspace.path,
-    okExitCodes: [1],
-  });
+  const head = await symbolicHead(workspace.path);
   if (head !== `refs/heads/${workspace.branch}`) {
     throw new AppError(
       "git_failed",
       `The worktree is no longer on branch ${workspace.branch} (HEAD is ${head || "detached"}); refusing to commit.`,
     );
   }
+}
+
+/**
+ * The ref HEAD points at (`refs/heads/…`), or "" when it is detached. Read from the
+ * worktree's HEAD file, as git itself does, instead of spawning git twice per publish;
+ * asked of git when the file cannot be read.
+ */
+async function symbolicHead(cwd: string): Promise<string> {
+  const text = await readFile(path.join(await gitDirOf(cwd), "HEAD"), "utf8").catch(() => null);
+  if (text === null) return gitOut(["symbolic-ref", "--quiet", "HEAD"], { cwd, okExitCodes: [1] });
+  return /^ref: (\S+)\s*$/.exec(text)?.[1] ?? "";
 }

@@ -33,11 +33,15 @@ export async function publish(ctx: RunContext, turnSummary: string): Promise<Tas
     commitMessage(ctx.task, turnSummary),
     deps.settings.commitAuthor,
   );
-  await deps.workspaces.push(repo, workspace);
+  // The pull request a re-run opened before is looked up while the branch is pushed.
+  const lookup =
+    ctx.task.pullRequest === null
+      ? deps.codeHost.findPullRequest(repo.github, workspace.branch)
+      : Promise.resolve(ctx.task.pullRequest);
+  await allSettledOrThrow([deps.workspaces.push(repo, workspace), lookup.then(() => undefined)]);
+  const existing = await lookup;
   await log(ctx, `Pushed ${workspace.branch}${sha ? ` at ${sha.slice(0, 12)}` : ""}`);
 
-  const existing =
-    ctx.task.pullRequest ?? (await deps.codeHost.findPullRequest(repo.github, workspace.branch));
   let pullRequest: PullRequest;
   if (existing !== null) {
     pullRequest = existing;
