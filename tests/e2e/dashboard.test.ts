@@ -121,6 +121,12 @@ describe("dashboard", () => {
         { timeout: 180_000 },
       )
       .toBeGreaterThan(0);
+    // The follow-up made the tests pass: the pull request is no longer a draft.
+    await expect.poll(() => pr.locator(".tag--draft").count(), { timeout: 60_000 }).toBe(0);
+    await page
+      .getByText(/ready for review/)
+      .first()
+      .waitFor();
     await screenshot(page, "05-follow-up-done");
     await page.close();
   });

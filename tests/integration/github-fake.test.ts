@@ -125,6 +125,61 @@ describe("fake GitHub", () => {
     expect((await call("GET", "/repos/acme/calc/pulls/9")).status).toBe(404);
   });
 
+  it("marks a draft ready over GraphQL and answers other queries and ids with errors", async () => {
+    await commitAndPush(fx.remote, "codex/a", { "a.txt": "a\n" });
+    await commitAndPush(fx.remote, "codex/b", { "b.txt": "b\n" });
+    const open = await call("POST", "/repos/acme/calc/pulls", {
+      title: "A",
+      head: "codex/a",
+      base: "main",
+      draft: true,
+    });
+    const ready = `mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }`;
+    const marked = await call("POST", "/graphql", {
+      query: ready,
+      variables: { id: open.json.node_id },
+    });
+    expect(marked).toMatchObject({ status: 200 });
+    expect(marked.json).toEqual({
+      data: {
+        markPullRequestReadyForReview: {
+          pullRequest: { number: 1, isDraft: false, url: open.json.html_url },
+        },
+      },
+    });
+    expect((await call("GET", "/repos/acme/calc/pulls/1")).json).toMatchObject({ draft: false });
+
+    const unknown = await call("POST", "/graphql", { query: ready, variables: { id: "PR_nope" } });
+    expect(unknown.json).toMatchObject({
+      data: { markPullRequestReadyForReview: null },
+      errors: [
+        {
+          type: "NOT_FOUND",
+          message: "Could not resolve to a node with the global id of 'PR_nope'",
+        },
+      ],
+    });
+    const other = await call("POST", "/graphql", { query: "{ viewer { login } }" });
+    expect(other.json).toMatchObject({
+      errors: [{ message: expect.stringMatching(/only answers/) }],
+    });
+
+    const second = await call("POST", "/repos/acme/calc/pulls", {
+      title: "B",
+      head: "codex/b",
+      base: "main",
+      draft: true,
+    });
+    await call("PATCH", "/repos/acme/calc/pulls/2", { state: "closed" });
+    const closed = await call("POST", "/graphql", {
+      query: ready,
+      variables: { id: second.json.node_id },
+    });
+    expect(closed.json).toMatchObject({ errors: [{ type: "UNPROCESSABLE" }] });
+    expect((await call("GET", "/repos/acme/calc/pulls/2")).json).toMatchObject({ draft: true });
+    expect((await fetch(`${fx.github.url}/graphql`, { method: "POST" })).status).toBe(401);
+  });
+
   it("only lets collaborators be asked for review", async () => {
     await commitAndPush(fx.remote, "codex/a", { "a.txt": "a\n" });
     await call("POST", "/repos/acme/calc/pulls", { title: "A", head: "codex/a", base: "main" });

@@ -92,6 +92,34 @@ describe("GitHub code host against the fake GitHub", () => {
     expect(fx.github.comments("acme/calc", pr.number).map((c) => c.body)).toEqual(["Tests pass."]);
   });
 
+  it("marks a draft ready for review through GraphQL, and leaves a ready one alone", async () => {
+    const pr = await host.createPullRequest(newPr);
+    expect(await host.markReadyForReview("acme/calc", pr.number)).toEqual({ ...pr, draft: false });
+    expect(fx.github.pullRequests("acme/calc")[0]?.draft).toBe(false);
+    const mutation = fx.github.requests.find((r) => r.path === "/graphql");
+    expect(mutation).toMatchObject({ method: "POST", status: 200, authorized: true });
+    expect(JSON.stringify(mutation?.body)).toContain("markPullRequestReadyForReview");
+    expect(lines.some((l) => l.msg === "github pull request marked ready")).toBe(true);
+
+    const posts = () => fx.github.requests.filter((r) => r.path === "/graphql").length;
+    expect(await host.markReadyForReview("acme/calc", pr.number)).toEqual({ ...pr, draft: false });
+    expect(posts()).toBe(1);
+  });
+
+  it("retries a 502 while marking ready and maps a missing pull request", async () => {
+    const pr = await host.createPullRequest(newPr);
+    const before = fx.github.requests.length;
+    fx.github.failNext(1, 502);
+    // The 502 hits the read; the mutation after it goes through.
+    expect((await host.markReadyForReview("acme/calc", pr.number)).draft).toBe(false);
+    expect(fx.github.requests.slice(before).map((r) => `${r.method} ${r.status}`)).toEqual([
+      "GET 502",
+      "GET 200",
+      "POST 200",
+    ]);
+    expect(await errorCode(host.markReadyForReview("acme/calc", 99))).toBe("github_auth");
+  });
+
   it("checks access and maps a rejected token to github_auth", async () => {
     await host.checkAccess();
     const { logger, lines: badLines } = capturingLogger();

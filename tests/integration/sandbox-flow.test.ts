@@ -112,6 +112,10 @@ describe("sandbox mode", () => {
     const done = await waitForTask(eve, first.id);
 
     expect(done).toMatchObject({ status: "completed", outcome: "pr_opened", testsPassed: true });
+    // With the tests passing the draft is ready for review, on GitHub and on the task.
+    expect(done.pullRequest).toEqual({ ...first.pullRequest, draft: false });
+    const pull = github.pullRequests("acme/storefront").find((p) => p.head.ref === branch);
+    expect(pull?.draft).toBe(false);
     expect(await fileOnBranch(remotePath, branch, "src/delivery.js")).toContain(
       "isWeekend(orderedAt) ||",
     );

@@ -5,6 +5,7 @@ import type { CodeHost, NewPullRequest } from "../../domain/ports/code-host.js";
 import { AppError } from "../../domain/app-error.js";
 import { githubMessage, hasStatus, toGitHubError } from "./github-errors.js";
 import { pullRequestReads } from "./pull-request-reads.js";
+import { readyForReview } from "./ready-for-review.js";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.js";
 
 /** Options of {@link createGitHubHost}. */
@@ -173,6 +174,7 @@ export function createGitHubHost(options: GitHubHostOptions): CodeHost {
     createPullRequest,
     requestReviewers,
     ...pullRequestReads({ octokit, retry, logger, request, splitRepo }),
+    ...readyForReview({ octokit, retry, logger, request, splitRepo }),
 
     async comment(repo, number, body) {
       const { owner, name } = splitRepo(repo);

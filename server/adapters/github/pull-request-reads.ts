@@ -1,18 +1,7 @@
-import type { Octokit } from "@octokit/rest";
-import type { Logger } from "pino";
 import type { CodeHost, OpenPullRequest } from "../../domain/ports/code-host.js";
 import { AppError } from "../../domain/app-error.js";
-import { withRetry, type RetryOptions } from "./retry.js";
-
-/** What the read-side calls share with the rest of the GitHub host. */
-export interface PullRequestReadsContext {
-  octokit: Octokit;
-  retry: RetryOptions;
-  logger: Logger;
-  /** Per-request options (a fresh timeout per attempt). */
-  request: () => { request: { signal: AbortSignal } };
-  splitRepo: (repo: string) => { owner: string; name: string };
-}
+import type { GitHubCallContext } from "./github-call-context.js";
+import { withRetry } from "./retry.js";
 
 /** The fields of GitHub's pull request list items this module reads. */
 interface PullListItem {
@@ -35,7 +24,7 @@ const MAX_PAGES = 20;
  * request's diff. Kept apart from the write-side of the host (publishing fixes).
  */
 export function pullRequestReads(
-  ctx: PullRequestReadsContext,
+  ctx: GitHubCallContext,
 ): Pick<CodeHost, "listOpenPullRequests" | "getPullRequestDiff"> {
   const { octokit, retry, logger, request, splitRepo } = ctx;
 

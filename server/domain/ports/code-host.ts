@@ -36,6 +36,11 @@ export interface CodeHost {
   /** The open pull request whose head is this branch, if any (publishing is idempotent). */
   findPullRequest(repo: string, head: string): Promise<PullRequest | null>;
   createPullRequest(input: NewPullRequest): Promise<PullRequest>;
+  /**
+   * Turns a draft pull request into one ready for review; answers one that is already
+   * ready, closed or merged as it is.
+   */
+  markReadyForReview(repo: string, number: number): Promise<PullRequest>;
   /** Asks these logins to review; unknown logins are logged and skipped, not fatal. */
   requestReviewers(repo: string, number: number, reviewers: string[]): Promise<void>;
   /** Adds a conversation comment to a pull request. */

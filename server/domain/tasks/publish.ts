@@ -52,6 +52,10 @@ export async function publish(ctx: RunContext, turnSummary: string): Promise<Tas
         followUpPrComment({ request: ctx.request, summary: turnSummary, sha }),
       );
     }
+    if (existing.draft && ctx.task.testsPassed === true) {
+      pullRequest = await markReady(ctx, existing);
+      if (!pullRequest.draft) ctx.task = await deps.store.update(ctx.task.id, { pullRequest });
+    }
     await recordEvent(deps, ctx.task.id, {
       type: "task.pull_request",
       payload: { pullRequest, created: false },
@@ -86,6 +90,24 @@ export async function publish(ctx: RunContext, turnSummary: string): Promise<Tas
     })(),
   ]);
   return complete(ctx, "pr_opened", pullRequest);
+}
+
+/**
+ * A later turn made the tests pass on a draft, which is then marked ready for review. The
+ * change is pushed already, so a refusal does not fail the task: it is said in the
+ * task's log (and the server's), and the pull request stays a draft for a person to mark.
+ */
+async function markReady(ctx: RunContext, pr: PullRequest): Promise<PullRequest> {
+  try {
+    const ready = await ctx.deps.codeHost.markReadyForReview(ctx.repo.github, pr.number);
+    if (!ready.draft) await log(ctx, `Marked pull request #${pr.number} ready for review`);
+    return ready;
+  } catch (error) {
+    const reason = toAppError(error, "github_unavailable", "GitHub did not answer").message;
+    ctx.log.warn({ err: error, number: pr.number }, "pull request not marked ready");
+    await log(ctx, `Pull request #${pr.number} stays a draft: ${reason}`, "warn");
+    return pr;
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { pullNodeId } from "./graphql.js";
 import { HttpFailure, validationFailed } from "./http-util.js";
 import type { BareRepo } from "./repo-git.js";
 import {
@@ -147,6 +148,7 @@ export async function createPull(req: ApiRequest): Promise<Reply> {
   const fullRepo = { full_name: repo.fullName };
   const pr: FakePullRequest = {
     id: nextId(),
+    node_id: pullNodeId(repo.fullName, number),
     number,
     url: `${api}/pulls/${number}`,
     html_url: html,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as api from "./api-routes.js";
+import { answerGraphql } from "./graphql.js";
 import { renderNotFound, renderPullRequestList, renderPullRequestPage } from "./html-page.js";
 import { HttpFailure, readJson, sendHtml, sendJson, sendText } from "./http-util.js";
 import { BareRepo } from "./repo-git.js";
@@ -105,6 +106,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     if (parts[0] === "user" && parts.length === 1 && method === "GET") {
       return { status: 200, json: { ...userOf(login, baseUrl), name: "Patchboard", email: null } };
     }
+    if (parts[0] === "graphql" && parts.length === 1 && method === "POST") {
+      return answerGraphql(body, () => [...repos.values()].flatMap((repo) => repo.state.pulls));
+    }
     if (parts[0] !== "repos" || parts.length < 3) throw new HttpFailure(404, "Not Found");
     const [, owner = "", name = "", section, number, sub] = parts;
     const request: api.ApiRequest = {
@@ -183,7 +187,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       sendJson(res, 400, { message: "Bad Request" });
       return;
     }
-    const isApi = parts[0] === "user" || parts[0] === "repos";
+    const isApi = parts[0] === "user" || parts[0] === "repos" || parts[0] === "graphql";
     if (!isApi) {
       await routePage(res, parts);
       return;

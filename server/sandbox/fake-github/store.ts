@@ -9,6 +9,8 @@ export interface FakeUser {
 /** A pull request as the fake keeps it, in GitHub's JSON shape (the fields octokit users read). */
 export interface FakePullRequest {
   id: number;
+  /** The global id GraphQL knows it by. */
+  node_id: string;
   number: number;
   url: string;
   html_url: string;

@@ -13,6 +13,8 @@ export class FakeCodeHost implements CodeHost {
   readonly reviewRequests: { number: number; reviewers: string[] }[] = [];
   /** When set, createPullRequest fails with it once. */
   failCreateOnce: AppError | null = null;
+  /** When set, markReadyForReview fails with it. */
+  failReady: AppError | null = null;
   /** Open pull requests the nightly review lists (other people's, not the ones created here). */
   readonly openPulls: OpenPullRequest[] = [];
   /** Diffs by `repo#number`. */
@@ -37,6 +39,14 @@ export class FakeCodeHost implements CodeHost {
     const pr = { ...input, number, url: `https://github.example/${input.repo}/pull/${number}` };
     this.pulls.push(pr);
     return Promise.resolve({ url: pr.url, number, draft: input.draft });
+  }
+
+  markReadyForReview(repo: string, number: number): Promise<PullRequest> {
+    if (this.failReady) return Promise.reject(this.failReady);
+    const pr = this.pulls.find((p) => p.repo === repo && p.number === number);
+    if (!pr) return Promise.reject(new Error(`no pull request ${repo}#${number}`));
+    pr.draft = false;
+    return Promise.resolve({ url: pr.url, number, draft: false });
   }
 
   requestReviewers(_repo: string, number: number, reviewers: string[]): Promise<void> {
