@@ -10,6 +10,7 @@ import {
   startScriptedModel,
   type ScriptedModel,
 } from "./scripted-model/index.js";
+import { loadGitHubState, persistGitHub } from "./sample-data/github-store.js";
 import { loadJiraState, persistJira } from "./sample-data/jira-store.js";
 import {
   ENGINEER_GITHUB_LOGIN,
@@ -61,6 +62,7 @@ export function sandboxPaths(dataDir: string) {
     marker: path.join(root, "sandbox.json"),
     ports: path.join(root, "ports.json"),
     jira: path.join(root, "jira.json"),
+    github: path.join(root, "github.json"),
     remote: path.join(root, "remotes", `${SAMPLE_GITHUB_REPO}.git`),
     workspaces: path.join(dataDir, "workspaces"),
     diffs: path.join(dataDir, "diffs"),
@@ -193,9 +195,9 @@ function sandboxConfig(
  * Starts Patchboard in sandbox mode: a sample repository (a real bare git remote under
  * DATA_DIR/sandbox), a built-in Jira with the sample tickets, a built-in GitHub and the
  * scripted model that drives the real Codex binary, all on 127.0.0.1; then the server,
- * wired to them exactly as production is wired to the real services. Jira's state is
- * saved to DATA_DIR/sandbox/jira.json; the built-in GitHub keeps its pull requests in
- * memory only. `close()` stops the server, then the fakes.
+ * wired to them exactly as production is wired to the real services. Jira's and GitHub's
+ * state is saved to DATA_DIR/sandbox/jira.json and github.json, so tickets, pull requests
+ * and their comments survive a restart. `close()` stops the server, then the fakes.
  */
 export async function startSandbox(
   base: BaseConfig,
@@ -207,6 +209,7 @@ export async function startSandbox(
   await prepareData(paths, logger);
   const saved = (await readJson<Ports>(paths.ports)) ?? {};
   const seeds = (await loadJiraState(paths.jira)) ?? sampleTickets();
+  const githubState = await loadGitHubState(paths.github);
   const closers: (() => Promise<void>)[] = [];
   try {
     const jira = await onSavedPort(saved.jira, (port) =>
@@ -217,6 +220,7 @@ export async function startSandbox(
       startFakeGitHub({
         token: GITHUB_TOKEN,
         port,
+        ...(githubState === null ? {} : { state: githubState }),
         repos: {
           [SAMPLE_GITHUB_REPO]: {
             bareRepoPath: paths.remote,
@@ -249,13 +253,16 @@ export async function startSandbox(
       (error) => logger.warn({ err: error }, "sandbox jira state not saved"),
     );
     closers.push(() => persisted.stop());
+    const persistedGitHub = persistGitHub(github, paths.github, (error) =>
+      logger.warn({ err: error }, "sandbox github state not saved"),
+    );
+    closers.push(() => persistedGitHub.stop());
     const config = sandboxConfig(base, { jira, github, model }, paths.remote);
     const running = await startServer(
       config,
       logger,
       options.webDir === undefined ? {} : { webDir: options.webDir },
     );
-    await warnAboutLostPullRequests(running, github, logger).catch(() => undefined);
     logger.info(
       {
         url: running.url,
@@ -276,20 +283,6 @@ export async function startSandbox(
   } catch (error) {
     await closeAll(closers);
     throw error;
-  }
-}
-
-/** Tasks persist but the built-in GitHub does not: say so rather than leave dead links unexplained. */
-async function warnAboutLostPullRequests(
-  running: RunningServer,
-  github: FakeGitHub,
-  logger: Logger,
-): Promise<void> {
-  const { tasks } = await running.services.deps.store.list({ outcome: "pr_opened", limit: 1 });
-  if (tasks.length > 0 && github.pullRequests().length === 0) {
-    logger.warn(
-      "the built-in GitHub forgets pull requests on restart: links from earlier tasks show 'not found' (npm start -- --reset starts over)",
-    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { startFakeGitHub } from "../../server/sandbox/fake-github/index.js";
 import { commitAndPush, TempDirs } from "../support/git-fixtures.js";
 import {
   FAKE_TOKEN,
@@ -178,6 +179,40 @@ describe("fake GitHub", () => {
     expect(closed.json).toMatchObject({ errors: [{ type: "UNPROCESSABLE" }] });
     expect((await call("GET", "/repos/acme/calc/pulls/2")).json).toMatchObject({ draft: true });
     expect((await fetch(`${fx.github.url}/graphql`, { method: "POST" })).status).toBe(401);
+  });
+
+  it("takes saved pull requests and comments back at its next start, on a new address", async () => {
+    await commitAndPush(fx.remote, "codex/a", { "a.txt": "a\n" });
+    await commitAndPush(fx.remote, "codex/b", { "b.txt": "b\n" });
+    await call("POST", "/repos/acme/calc/pulls", { title: "A", head: "codex/a", base: "main" });
+    await call("POST", "/repos/acme/calc/issues/1/comments", { body: "Tests pass." });
+    const saved = fx.github.saveState();
+    const oldUrl = fx.github.url;
+    await fx.github.close();
+
+    fx.github = await startFakeGitHub({
+      token: FAKE_TOKEN,
+      repos: { "acme/calc": { bareRepoPath: fx.remote.bare, defaultBranch: "main" } },
+      state: JSON.parse(JSON.stringify(saved)) as typeof saved,
+    });
+    expect(fx.github.url).not.toBe(oldUrl);
+    const [restored] = (await call("GET", "/repos/acme/calc/pulls")).json as { html_url: string }[];
+    expect(restored).toMatchObject({
+      number: 1,
+      title: "A",
+      html_url: `${fx.github.url}/acme/calc/pull/1`,
+    });
+    const comments = (await call("GET", "/repos/acme/calc/issues/1/comments")).json;
+    expect(comments.map((c) => (c as { body: string }).body)).toEqual(["Tests pass."]);
+    expect((await fetch(`${fx.github.url}/acme/calc/pull/1`)).status).toBe(200);
+    // Numbering and ids go on after the saved ones.
+    const next = await call("POST", "/repos/acme/calc/pulls", {
+      title: "B",
+      head: "codex/b",
+      base: "main",
+    });
+    expect(next.json).toMatchObject({ number: 2 });
+    expect(next.json.id).toBeGreaterThan((restored as unknown as { id: number }).id);
   });
 
   it("only lets collaborators be asked for review", async () => {

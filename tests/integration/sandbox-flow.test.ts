@@ -136,7 +136,7 @@ describe("sandbox mode", () => {
     expect(task.summary).toContain("test/shipping.test.js");
   });
 
-  it("keeps the Jira comments and the tasks across a restart", async () => {
+  it("keeps the Jira comments, the pull requests and the tasks across a restart", async () => {
     await sandbox.close();
     sandbox = await startTestSandbox({}, sandbox.dataDir);
     const admin = await sandbox.signIn("ada@acme.test");
@@ -146,5 +146,12 @@ describe("sandbox mode", () => {
     const comments = sandbox.running.sandbox.jira.comments("SHOP-141");
     expect(comments.at(-1)?.body).toContain(shop141.pullRequest?.url ?? "?");
     expect(sandbox.running.sandbox.jira.issue("SHOP-141")?.status).toBe("In Review");
+    // The built-in GitHub kept its pull requests: the task's link still opens its page.
+    const number = shop141.pullRequest?.number;
+    const pulls = sandbox.running.sandbox.github.pullRequests("acme/storefront");
+    expect(pulls.find((p) => p.number === number)?.html_url).toBe(shop141.pullRequest?.url);
+    const page = await fetch(shop141.pullRequest?.url ?? "?");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(shop141.branch ?? "?");
   });
 });

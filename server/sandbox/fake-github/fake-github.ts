@@ -5,6 +5,7 @@ import { answerGraphql } from "./graphql.js";
 import { renderNotFound, renderPullRequestList, renderPullRequestPage } from "./html-page.js";
 import { HttpFailure, readJson, sendHtml, sendJson, sendText } from "./http-util.js";
 import { BareRepo } from "./repo-git.js";
+import { loadState, saveState, type FakeGitHubState } from "./saved-state.js";
 import { failureHeaders, failureMessage, type PendingFailure } from "./failures.js";
 import {
   RepoState,
@@ -35,6 +36,8 @@ export interface FakeGitHubOptions {
   port?: number;
   /** The login the token belongs to; defaults to `patchboard-bot`. */
   login?: string;
+  /** Pull requests and comments saved by an earlier run ({@link FakeGitHub.saveState}). */
+  state?: FakeGitHubState;
 }
 
 /** A running fake GitHub. */
@@ -58,6 +61,8 @@ export interface FakeGitHub {
   ): void;
   /** Every API request received, oldest first. */
   readonly requests: RecordedRequest[];
+  /** A copy of the pull requests and comments, which a later start can take back. */
+  saveState(): FakeGitHubState;
 }
 
 /**
@@ -252,6 +257,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   baseUrl = `http://${host}:${address.port}`;
+  if (options.state !== undefined) loadState(repos, options.state, baseUrl);
 
   return {
     url: baseUrl,
@@ -268,6 +274,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     comments(repo, number) {
       return structuredClone(repos.get(repo.toLowerCase())?.state.comments.get(number) ?? []);
     },
+    saveState: () => saveState(repos.values(), baseUrl),
     failNext(count, status, failOptions = {}) {
       for (let i = 0; i < count; i++)
         failures.push({

@@ -6,4 +6,5 @@ export {
   type FakeRepoConfig,
 } from "./fake-github.js";
 export type { FakeComment, FakePullRequest, RecordedRequest } from "./store.js";
+export type { FakeGitHubState } from "./saved-state.js";
 export { escapeHtml } from "./html-page.js";

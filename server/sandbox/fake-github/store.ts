@@ -73,11 +73,41 @@ export function userOf(login: string, baseUrl: string): FakeUser {
   };
 }
 
+/** One repository's pull requests and comments as kept between runs. */
+export interface SavedRepoState {
+  lastNumber: number;
+  pulls: FakePullRequest[];
+  /** Comments by pull request number. */
+  comments: [number, FakeComment[]][];
+}
+
 /** Pull requests and comments of one repository; issue numbers are shared like on GitHub. */
 export class RepoState {
   readonly pulls: FakePullRequest[] = [];
   readonly comments = new Map<number, FakeComment[]>();
   private lastNumber = 0;
+
+  /** A copy of everything, for saving. */
+  save(): SavedRepoState {
+    return structuredClone({
+      lastNumber: this.lastNumber,
+      pulls: this.pulls,
+      comments: [...this.comments],
+    });
+  }
+
+  /** Takes back what {@link save} returned (into an empty state); numbering continues after it. */
+  load(saved: SavedRepoState): void {
+    this.pulls.push(...saved.pulls);
+    for (const [number, comments] of saved.comments) this.comments.set(number, comments);
+    this.lastNumber = Math.max(saved.lastNumber, ...saved.pulls.map((pr) => pr.number));
+    reserveIds(
+      Math.max(
+        ...saved.pulls.map((pr) => pr.id),
+        ...saved.comments.flatMap(([, c]) => c.map((x) => x.id)),
+      ),
+    );
+  }
 
   /** The next issue/pull request number. */
   nextNumber(): number {
@@ -92,6 +122,10 @@ export class RepoState {
 }
 
 let lastId = 1000;
+/** Makes later ids larger than `id` (restored objects keep theirs). */
+function reserveIds(id: number): void {
+  if (Number.isFinite(id)) lastId = Math.max(lastId, id);
+}
 /** A fresh object id, unique in the process. */
 export function nextId(): number {
   lastId += 1;

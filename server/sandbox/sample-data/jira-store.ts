@@ -1,5 +1,5 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
 import type { FakeIssueSeed, FakeJira } from "../fake-jira/index.js";
+import { persistOnChange, readStateFile, writeStateFile } from "./state-file.js";
 
 /**
  * Keeps the sandbox Jira's state in a JSON file, so comments Patchboard posted and ticket
@@ -9,14 +9,11 @@ import type { FakeIssueSeed, FakeJira } from "../fake-jira/index.js";
 
 /** Reads the saved tickets, or null when there are none (first start or after a reset). */
 export async function loadJiraState(file: string): Promise<FakeIssueSeed[] | null> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-  const parsed = JSON.parse(text) as { version?: number; issues?: FakeIssueSeed[] };
+  const parsed = (await readStateFile(file)) as {
+    version?: number;
+    issues?: FakeIssueSeed[];
+  } | null;
+  if (parsed === null) return null;
   if (parsed.version !== 1 || !Array.isArray(parsed.issues)) {
     throw new Error(`${file} is not a sandbox Jira state file; run npm start -- --reset`);
   }
@@ -54,9 +51,7 @@ export function snapshotIssues(jira: FakeJira, keys: readonly string[]): FakeIss
 
 /** Writes the state atomically (a crash mid-write leaves the previous file). */
 export async function saveJiraState(file: string, issues: FakeIssueSeed[]): Promise<void> {
-  const tmp = `${file}.tmp`;
-  await writeFile(tmp, `${JSON.stringify({ version: 1, issues }, null, 2)}\n`);
-  await rename(tmp, file);
+  await writeStateFile(file, { version: 1, issues });
 }
 
 const CHANGES = /\/(comment|transitions)$/;
@@ -72,25 +67,12 @@ export function persistJira(
   onError: (error: unknown) => void,
   intervalMs = 1000,
 ): { stop(): Promise<void> } {
-  let seen = jira.requests.length;
-  let saving: Promise<void> = Promise.resolve();
-  const save = (): Promise<void> => {
-    saving = saving.then(() => saveJiraState(file, snapshotIssues(jira, keys))).catch(onError);
-    return saving;
-  };
-  const timer = setInterval(() => {
-    const fresh = jira.requests.slice(seen);
-    seen = jira.requests.length;
+  return persistOnChange({
+    requests: jira.requests,
     // Searches are POSTs too; only comments and transitions change a ticket.
-    if (fresh.some((r) => r.method === "POST" && r.status < 400 && CHANGES.test(r.path))) {
-      void save();
-    }
-  }, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await save();
-    },
-  };
+    changed: (r) => r.method === "POST" && r.status < 400 && CHANGES.test(r.path),
+    save: () => saveJiraState(file, snapshotIssues(jira, keys)),
+    onError,
+    intervalMs,
+  });
 }
