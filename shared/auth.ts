@@ -47,3 +47,14 @@ export type NoRoleDetails = z.infer<typeof NoRoleDetailsSchema>;
 
 /** The header the web app sends on every state-changing request (CSRF defence). */
 export const CSRF_HEADER = "X-Patchboard-CSRF";
+
+/**
+ * Why a single sign-on came back without a session. The callback is a browser navigation,
+ * so instead of an error body it redirects to the app with `?signInError=<reason>`, and the
+ * sign-in page says what happened in its own words (never text taken from the URL).
+ */
+export const SignInErrorSchema = z.enum(["expired", "denied", "unavailable", "failed"]);
+/** Why a single sign-on failed. */
+export type SignInError = z.infer<typeof SignInErrorSchema>;
+/** The query parameter that carries a {@link SignInError} to the sign-in page. */
+export const SIGN_IN_ERROR_PARAM = "signInError";

@@ -182,12 +182,15 @@ describe("AUTH_MODE=oidc against a real OpenID provider", () => {
   });
 
   it("refuses an unverified email, a forged state and a callback without a transaction", async () => {
-    const { browser } = await signIn(s, "sly@acme.test");
+    // Each failure sends the browser back to the app's sign-in page with a reason it shows.
+    const { browser, landed } = await signIn(s, "sly@acme.test");
     expect((await me(s, browser)).status).toBe(401);
+    expect(landed).toBe(`${s.origin}/?signInError=failed`);
 
     const fresh = new TestBrowser();
     const noTransaction = await fresh.request(`${s.origin}/api/auth/oidc/callback?code=x&state=y`);
-    expect(noTransaction.status).toBe(401);
+    expect(noTransaction.status).toBe(302);
+    expect(noTransaction.headers.get("location")).toBe("/?signInError=expired");
 
     // A real transaction, but the callback carries another state (CSRF on the callback).
     const attacker = new TestBrowser();
@@ -206,8 +209,16 @@ describe("AUTH_MODE=oidc against a real OpenID provider", () => {
     const forged = new URL(location);
     forged.searchParams.set("state", "forged-state");
     const res = await attacker.request(forged.href);
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/?signInError=failed");
     expect((await me(s, attacker)).status).toBe(401);
+  });
+
+  it("sends someone the provider turns away back to the sign-in page, denied", async () => {
+    // The test provider answers access_denied for an account it does not know.
+    const { browser, landed } = await signIn(s, "stranger@elsewhere.test");
+    expect(landed).toBe(`${s.origin}/?signInError=denied`);
+    expect((await me(s, browser)).status).toBe(401);
   });
 
   it("does not redirect anywhere but the app after sign-in", async () => {

@@ -2,11 +2,12 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import type { RoleMapping } from "../../config/app-config.js";
 import { resolveRole } from "../../config/role-mapping.js";
-import { AppError } from "../../domain/app-error.js";
+import { SIGN_IN_ERROR_PARAM, type SignInError } from "../../../shared/auth.js";
+import { isAppError } from "../../domain/app-error.js";
 import type { SessionStore } from "../../domain/ports/session-store.js";
 import { handle } from "../middleware/handler.js";
 import { writeNoAccess, NO_ACCESS_COOKIE } from "../no-access-cookie.js";
-import type { OidcClient, OidcTransaction } from "../oidc/oidc-client.js";
+import type { OidcClient, OidcIdentity, OidcTransaction } from "../oidc/oidc-client.js";
 import { startSession } from "../session-cookie.js";
 import type { SignedCookies } from "../signed-cookie.js";
 
@@ -62,17 +63,30 @@ export function oidcRoutes(deps: OidcRouteDeps): Router {
       const stored = TransactionSchema.safeParse(deps.cookies.read(req, TRANSACTION_COOKIE));
       // One use only, whatever happens next.
       deps.cookies.clear(req, res, TRANSACTION_COOKIE, TRANSACTION_PATH);
-      if (!stored.success) {
-        throw new AppError(
-          "unauthorized",
-          "The sign-in expired or was started in another browser; sign in again",
-        );
-      }
-      const transaction: OidcTransaction = stored.data;
       const query = req.originalUrl.includes("?")
         ? req.originalUrl.slice(req.originalUrl.indexOf("?"))
         : "";
-      const identity = await deps.oidc.finish(query, transaction);
+      // A person is looking at this page: failures go back to the app's sign-in page,
+      // which explains them, rather than ending on a JSON error body.
+      const fail = (reason: SignInError, error?: unknown): void => {
+        req.log.warn({ reason, err: error }, "oidc sign-in failed");
+        res.redirect(302, `/?${SIGN_IN_ERROR_PARAM}=${reason}`);
+      };
+      if (!stored.success) return fail("expired");
+      const providerError = new URLSearchParams(query).get("error");
+      if (providerError !== null) {
+        return fail(DENIALS.has(providerError) ? "denied" : "failed", providerError);
+      }
+      const transaction: OidcTransaction = stored.data;
+      let identity: OidcIdentity;
+      try {
+        identity = await deps.oidc.finish(query, transaction);
+      } catch (error) {
+        return fail(
+          isAppError(error) && error.code === "internal" ? "unavailable" : "failed",
+          error,
+        );
+      }
       const role = resolveRole(deps.roles, identity);
       if (role === null) {
         req.log.info({ user: identity.email }, "signed in without a role");
@@ -89,6 +103,15 @@ export function oidcRoutes(deps: OidcRouteDeps): Router {
   );
   return router;
 }
+
+/** OAuth error codes that mean the person (or the provider's policy) said no. */
+const DENIALS = new Set([
+  "access_denied",
+  "consent_required",
+  "interaction_required",
+  "login_required",
+  "account_selection_required",
+]);
 
 /** The app's own origin as the browser sees it (trust proxy decides what counts). */
 export function origin(req: Request): string {

@@ -56,6 +56,37 @@ describe("Sign-in and app frame", () => {
     expect(screen.getByText("engineer")).toBeInTheDocument();
   });
 
+  it("says why a company sign-in came back without a session, once, in its own words", async () => {
+    const server = fakeServer(null);
+    server.get("/api/auth/config", () =>
+      json(
+        AuthConfigResponseSchema,
+        makeAuthConfig({ mode: "oidc", devUsers: [], loginUrl: "/api/auth/oidc/login" }),
+      ),
+    );
+    const { location } = renderApp("/?signInError=denied&keep=1", server);
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent(
+      "You are not signed inYour company sign-in did not let you in: access was denied or not given.",
+    );
+    expect(
+      screen.getByRole("link", { name: "Sign in with your company account" }),
+    ).toBeInTheDocument();
+    // Taken out of the address, so a reload or the next sign-in does not repeat it.
+    await waitFor(() => expect(location().search).toBe("?keep=1"));
+    expect(screen.getByRole("alert")).toBeInTheDocument();
+  });
+
+  it("shows nothing for a reason it does not know", async () => {
+    const server = fakeServer(null);
+    server.get("/api/auth/config", () => json(AuthConfigResponseSchema, makeAuthConfig()));
+    renderApp("/?signInError=%3Cb%3Eowned%3C%2Fb%3E", server);
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    await screen.findAllByRole("button");
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.queryByText(/owned/)).toBeNull();
+  });
+
   it("says it is the sandbox on the sign-in page and on every page", async () => {
     const server = fakeServer(null, makeSettings({ mode: "sandbox" }));
     server.get("/api/auth/config", () =>

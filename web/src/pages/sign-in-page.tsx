@@ -1,4 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { useSearchParams } from "react-router";
+import { SIGN_IN_ERROR_PARAM, SignInErrorSchema, type SignInError } from "../../../shared/auth.js";
 import { devLogin, fetchAuthConfig } from "../api/endpoints.js";
 import { queryKeys } from "../api/query-keys.js";
 import { EmptyState } from "../components/empty-state.js";
@@ -13,6 +16,7 @@ import { BrandName } from "../components/brand-name.js";
  */
 export function SignInPage() {
   const queryClient = useQueryClient();
+  const signInError = useSignInError();
   const config = useQuery({
     queryKey: queryKeys.authConfig,
     queryFn: ({ signal }) => fetchAuthConfig(signal),
@@ -94,6 +98,12 @@ export function SignInPage() {
             This is the sandbox: tickets, pull requests and the agent are all simulated.
           </p>
         ) : null}
+        {signInError === null ? null : (
+          <div className="error-panel" role="alert">
+            <p className="error-panel__title">You are not signed in</p>
+            <p className="error-panel__message">{SIGN_IN_ERRORS[signInError]}</p>
+          </div>
+        )}
         {body}
       </main>
     </div>
@@ -104,4 +114,31 @@ export function SignInPage() {
 function signInHref(loginUrl: string): string {
   const here = `${window.location.pathname}${window.location.search}`;
   return here === "/" ? loginUrl : `${loginUrl}?returnTo=${encodeURIComponent(here)}`;
+}
+
+/** What the sign-in page says for each way a single sign-on can come back without a session. */
+const SIGN_IN_ERRORS: Record<SignInError, string> = {
+  expired: "The sign-in took too long or was started in another browser. Sign in again.",
+  denied: "Your company sign-in did not let you in: access was denied or not given.",
+  unavailable: "Your company sign-in could not be reached. Try again in a minute.",
+  failed:
+    "Signing in with your company account failed. Try again; if it keeps failing, ask an admin to look at the server log.",
+};
+
+/**
+ * The reason the server's sign-in callback sent the browser back with, if any. It is read
+ * once and taken out of the address, so a reload or the next sign-in does not repeat it.
+ */
+function useSignInError(): SignInError | null {
+  const [params, setParams] = useSearchParams();
+  const [reason] = useState(
+    () => SignInErrorSchema.safeParse(params.get(SIGN_IN_ERROR_PARAM)).data ?? null,
+  );
+  useEffect(() => {
+    if (!params.has(SIGN_IN_ERROR_PARAM)) return;
+    const rest = new URLSearchParams(params);
+    rest.delete(SIGN_IN_ERROR_PARAM);
+    setParams(rest, { replace: true });
+  }, [params, setParams]);
+  return reason;
 }
