@@ -202,7 +202,7 @@ async function whileChanging<T>(
 
 interface AutocannonJson {
   latency: { p50: number; p99: number };
-  requests: { average: number };
+  requests: { average: number; total: number };
   non2xx: number;
   errors: number;
 }
@@ -232,6 +232,10 @@ function load(
     execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
       if (error) return reject(new Error(`autocannon failed: ${error.message}`));
       const out = JSON.parse(stdout) as AutocannonJson;
+      // A server that answered nothing in the window (blocked) has no latency to report.
+      if (out.requests.total === 0) {
+        return reject(new Error(`${pathname}: no answer in ${seconds} s`));
+      }
       if (out.non2xx > 0 || out.errors > 0) {
         return reject(
           new Error(`${pathname}: ${out.non2xx} non-2xx answers, ${out.errors} errors`),

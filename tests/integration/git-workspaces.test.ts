@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pino from "pino";
 import { createGitWorkspaces } from "../../server/adapters/git/index.js";
@@ -247,6 +247,17 @@ describe("git workspaces", () => {
     await workspaces.stage(ws);
     await workspaces.commitStaged(ws, "x", author);
     await expectAppError(workspaces.push(repo, ws), "github_push_failed");
+  });
+
+  it("lists the finished worktrees on disk, not half-made or stray ones", async () => {
+    expect(await workspaces.listIds()).toEqual([]);
+    await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
+    await workspaces.prepare(repo, "task-b", "codex/calc-2-second");
+    await mkdir(path.join(root, "worktrees", "task-half"), { recursive: true });
+    await mkdir(path.join(root, "worktrees", ".stray"), { recursive: true });
+    expect((await workspaces.listIds()).sort()).toEqual(["task-a", "task-b"]);
+    await workspaces.remove("task-a");
+    expect(await workspaces.listIds()).toEqual(["task-b"]);
   });
 
   it("removes a worktree and its local branch", async () => {

@@ -137,6 +137,53 @@ describe("workspace janitor", () => {
     expect(await h.workspaces.find(running)).not.toBeNull();
     expect(await janitor.sweep()).toEqual([]);
   });
+
+  it("reads only the tasks that have a worktree, sweeps a re-made one again, skips checkouts", async () => {
+    const h = domainHarness();
+    const now = new Date("2030-01-10T12:00:00Z");
+    const finishedLongAgo = async (key: string, worktree: boolean) => {
+      const { task } = await h.store.create(fixTask(key));
+      if (worktree) await h.workspaces.prepare(CALC_REPO, task.id, task.branch ?? "");
+      await h.store.transition(task.id, ["queued"], {
+        status: "completed",
+        finishedAt: "2030-01-01T00:00:00Z",
+      });
+      return task.id;
+    };
+    for (let i = 0; i < 300; i += 1) await finishedLongAgo(`OLD-${i}`, false);
+    const kept = await finishedLongAgo("CALC-1", true);
+    // A nightly review's checkout has no task; the review removes it itself.
+    await h.workspaces.prepare(CALC_REPO, "review-1", "patchboard/review/review-1");
+    const reads: string[] = [];
+    const store = new Proxy(h.store, {
+      get(target, prop, receiver) {
+        if (prop === "listByStatus") throw new Error("the sweep read the whole history");
+        if (prop === "get") {
+          return (id: string) => {
+            reads.push(id);
+            return target.get(id);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === "function" ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const janitor = new WorkspaceJanitor({
+      store,
+      workspaces: h.workspaces,
+      archive: { save: () => Promise.resolve(), load: () => Promise.resolve(null) },
+      retentionMs: 24 * 3_600_000,
+      intervalMs: 60_000,
+      logger,
+      now: () => now,
+    });
+    expect(await janitor.sweep()).toEqual([kept]);
+    expect(new Set(reads)).toEqual(new Set([kept, "review-1"]));
+    expect(await h.workspaces.find("review-1")).not.toBeNull();
+    // A follow-up after the sweep makes the worktree again; once finished, it goes again.
+    await h.workspaces.prepare(CALC_REPO, kept, "codex/calc-1");
+    expect(await janitor.sweep()).toEqual([kept]);
+  });
 });
 
 describe("service check", () => {

@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { RepoConfig } from "../../domain/repo-config.js";
@@ -219,6 +219,17 @@ export function createGitWorkspaces(
       const dir = worktreePath(taskId);
       const meta = await readWorktreeMeta(dir);
       return meta ? toWorkspace(dir, meta) : null;
+    },
+
+    async listIds() {
+      const names = (await readdir(worktrees).catch(() => [] as string[])).filter((name) =>
+        TASK_ID.test(name),
+      );
+      // Only finished worktrees (with their metadata): half-made ones belong to a prepare.
+      const done = await Promise.all(
+        names.map(async (name) => (await readWorktreeMeta(path.join(worktrees, name))) !== null),
+      );
+      return names.filter((_, i) => done[i]);
     },
 
     diff(workspace) {

@@ -28,6 +28,7 @@ export function withArchivedDiffs(inner: Workspaces, archive: DiffArchive): Work
       archived.set(standIn, diff);
       return standIn;
     },
+    listIds: () => inner.listIds(),
     diff(workspace) {
       const diff = archived.get(workspace);
       return diff === undefined ? inner.diff(workspace) : Promise.resolve(diff);

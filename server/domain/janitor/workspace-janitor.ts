@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { FINAL_TASK_STATUSES, isFinalStatus } from "../../../shared/task-state.js";
+import { isFinalStatus } from "../../../shared/task-state.js";
 import type { TaskStore } from "../ports/task-store.js";
 import type { Workspaces } from "../ports/workspaces.js";
 import type { DiffArchive } from "./diff-archive.js";
@@ -25,8 +25,6 @@ export interface WorkspaceJanitorOptions {
  * task's status is read again right before each removal.
  */
 export class WorkspaceJanitor {
-  /** Tasks already swept (or that had no worktree) by this process: not looked at again. */
-  readonly #done = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<string[]> | null = null;
 
@@ -66,15 +64,15 @@ export class WorkspaceJanitor {
     const now = (this.options.now ?? (() => new Date()))();
     const cutoff = now.getTime() - this.options.retentionMs;
     const removed: string[] = [];
-    for (const task of await store.listByStatus([...FINAL_TASK_STATUSES])) {
-      if (this.#done.has(task.id)) continue;
-      if (task.finishedAt === null || Date.parse(task.finishedAt) > cutoff) continue;
+    // The worktrees on disk are few; the task history may hold hundreds of thousands.
+    for (const id of await workspaces.listIds()) {
       try {
+        const task = await store.get(id);
+        // No task: a nightly review's checkout, which the review removes itself.
+        if (task === null || !isFinalStatus(task.status)) continue;
+        if (task.finishedAt === null || Date.parse(task.finishedAt) > cutoff) continue;
         const live = await workspaces.find(task.id);
-        if (live === null) {
-          this.#done.add(task.id);
-          continue;
-        }
+        if (live === null) continue;
         await archive.save(task.id, await workspaces.diff(live));
         // Read again, last thing before removing: a follow-up or retry may have queued it.
         const fresh = await store.get(task.id);
@@ -86,10 +84,9 @@ export class WorkspaceJanitor {
           continue;
         }
         await workspaces.remove(task.id);
-        this.#done.add(task.id);
         removed.push(task.id);
       } catch (error) {
-        logger.warn({ err: error, taskId: task.id }, "workspace not removed");
+        logger.warn({ err: error, taskId: id }, "workspace not removed");
       }
     }
     if (removed.length > 0) logger.info({ removed: removed.length }, "workspaces swept");

@@ -43,6 +43,11 @@ export interface Workspaces {
   prepare(repo: RepoConfig, taskId: string, branch: string): Promise<Workspace>;
   /** The worktree of a task, if it still exists. */
   find(taskId: string): Promise<Workspace | null>;
+  /**
+   * The ids of the finished worktrees on disk (tasks', and the nightly review's
+   * checkouts). What to clean up is found here, not by reading the whole task history.
+   */
+  listIds(): Promise<string[]>;
   /** The unified diff of the worktree (committed and uncommitted, new files too) against its base. */
   diff(workspace: Workspace): Promise<string>;
   /**

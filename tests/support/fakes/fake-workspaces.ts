@@ -39,6 +39,10 @@ export class FakeWorkspaces implements Workspaces {
     return Promise.resolve(this.workspaces.get(taskId) ?? null);
   }
 
+  listIds(): Promise<string[]> {
+    return Promise.resolve([...this.workspaces.keys()]);
+  }
+
   /** Writes a file in the task's worktree (what the fake agent does). */
   write(path: string, file: string, content: string): void {
     const ws = [...this.workspaces.values()].find((w) => w.path === path);
