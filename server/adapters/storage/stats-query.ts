@@ -18,101 +18,126 @@ export interface StatsQuery {
 
 const FINISHED: Task["status"][] = ["completed", "failed", "cancelled"];
 const EXPORT_PAGE_SIZE = 1000;
+/**
+ * Rows of the table per slice of the summary: each slice is one short query pair, and
+ * other requests run between slices. On SQLite the driver is synchronous, so one query
+ * over 100,000 tasks held the whole server for a second.
+ */
+const STATS_SLICE_ROWS = 2500;
 
 /** Aggregates may come back as strings (PostgreSQL bigint/numeric) or null (no rows). */
 function num(value: unknown): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
 
-/** Creates the stats queries over a database. */
-export function createStatsQuery(db: Database): StatsQuery {
-  const { kysely, dialect } = db;
+/** Lets queued I/O and timers run before the next slice. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
-  async function days(filters: TaskFilters): Promise<TaskStatsDay[]> {
-    const rows = await kysely
+/** The middle value (or the mean of the middle two) of unsorted numbers; null for none. */
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  const mid = Math.floor((sorted.length - 1) / 2);
+  const low = sorted[mid] ?? 0;
+  return sorted.length % 2 === 1 ? low : (low + (sorted[mid + 1] ?? low)) / 2;
+}
+
+/** Options of {@link createStatsQuery}. */
+export interface StatsQueryOptions {
+  /** Rows per slice of the summary (tests make it small). */
+  sliceRows?: number;
+}
+
+/** Creates the stats queries over a database. */
+export function createStatsQuery(db: Database, options: StatsQueryOptions = {}): StatsQuery {
+  const { kysely, dialect } = db;
+  const sliceRows = Math.max(1, options.sliceRows ?? STATS_SLICE_ROWS);
+
+  /** One slice of the table (`seq` in [from, to)): per-day counts and the finished tasks' durations. */
+  async function slice(filters: TaskFilters, from: number, to: number) {
+    const rows = kysely
       .selectFrom("tasks")
       .where((eb) => taskFilterCondition(eb, filters))
+      .where("seq", ">=", from)
+      .where("seq", "<", to);
+    const days = await rows
       .select((eb) => {
         // Literal (not bound) arguments so SELECT and GROUP BY are the same expression
         // on dialects that compare them textually (PostgreSQL).
         const day = eb.fn<string>("substr", ["created_at", eb.lit(1), eb.lit(10)]);
-        const countOf = (status: Task["status"]) =>
-          eb.fn.sum<number>(eb.case().when("status", "=", status).then(1).else(0).end());
+        const countWhere = (statuses: Task["status"][]) =>
+          eb.fn.sum<number>(eb.case().when("status", "in", statuses).then(1).else(0).end());
         return [
           day.as("date"),
           eb.fn.countAll<number>().as("tasks"),
-          countOf("completed").as("completed"),
-          countOf("failed").as("failed"),
+          countWhere(["completed"]).as("completed"),
+          countWhere(["failed"]).as("failed"),
+          countWhere(FINISHED).as("finished"),
           eb.fn.sum<number>("input_tokens").as("input"),
           eb.fn.sum<number>("cached_input_tokens").as("cached"),
           eb.fn.sum<number>("output_tokens").as("output"),
         ];
       })
       .groupBy((eb) => eb.fn("substr", ["created_at", eb.lit(1), eb.lit(10)]))
-      .orderBy("date")
       .execute();
-    return rows.map((row) => ({
-      date: row.date,
-      tasks: num(row.tasks),
-      completed: num(row.completed),
-      failed: num(row.failed),
-      usage: {
-        inputTokens: num(row.input),
-        cachedInputTokens: num(row.cached),
-        outputTokens: num(row.output),
-      },
-    }));
-  }
-
-  async function medianDurationMs(filters: TaskFilters): Promise<number | null> {
-    const timed = kysely
-      .selectFrom("tasks")
-      .where((eb) => taskFilterCondition(eb, filters))
+    const durations = await rows
       .where("status", "in", FINISHED)
       .where("started_at", "is not", null)
-      .where("finished_at", "is not", null);
-    const counted = await timed.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
-    const n = num(counted?.n);
-    if (n === 0) return null;
-    // The middle one or two durations, found by the database rather than by loading all.
-    const middle = await timed
+      .where("finished_at", "is not", null)
       .select((eb) => dialect.durationMs(eb.ref("started_at"), eb.ref("finished_at")).as("ms"))
-      .orderBy("ms")
-      .limit(n % 2 === 1 ? 1 : 2)
-      .offset(Math.floor((n - 1) / 2))
       .execute();
-    const values = middle.map((row) => Math.max(0, num(row.ms)));
-    return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+    return { days, durations: durations.map((row) => Math.max(0, num(row.ms))) };
   }
 
   return {
     async taskStats(filters) {
-      const totals = await kysely
+      const bounds = await kysely
         .selectFrom("tasks")
-        .where((eb) => taskFilterCondition(eb, filters))
-        .select((eb) => [
-          eb.fn.countAll<number>().as("total"),
-          eb.fn
-            .sum<number>(eb.case().when("status", "=", "completed").then(1).else(0).end())
-            .as("completed"),
-          eb.fn
-            .sum<number>(eb.case().when("status", "in", FINISHED).then(1).else(0).end())
-            .as("finished"),
-          eb.fn.sum<number>("input_tokens").as("input"),
-          eb.fn.sum<number>("cached_input_tokens").as("cached"),
-          eb.fn.sum<number>("output_tokens").as("output"),
-        ])
-        .executeTakeFirstOrThrow();
-      const finished = num(totals.finished);
+        .select((eb) => [eb.fn.min<number>("seq").as("low"), eb.fn.max<number>("seq").as("high")])
+        .executeTakeFirst();
+      const byDay = new Map<string, TaskStatsDay>();
+      const durations: number[] = [];
+      let finished = 0;
+      if (bounds?.low !== null && bounds?.low !== undefined) {
+        const high = num(bounds.high);
+        for (let from = num(bounds.low); from <= high; from += sliceRows) {
+          const part = await slice(filters, from, from + sliceRows);
+          for (const row of part.days) {
+            const day = byDay.get(row.date) ?? {
+              date: row.date,
+              tasks: 0,
+              completed: 0,
+              failed: 0,
+              usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 },
+            };
+            day.tasks += num(row.tasks);
+            day.completed += num(row.completed);
+            day.failed += num(row.failed);
+            day.usage.inputTokens += num(row.input);
+            day.usage.cachedInputTokens += num(row.cached);
+            day.usage.outputTokens += num(row.output);
+            byDay.set(row.date, day);
+            finished += num(row.finished);
+          }
+          for (const ms of part.durations) durations.push(ms);
+          await yieldToEventLoop();
+        }
+      }
+      const days = [...byDay.values()].sort((a, b) => a.date.localeCompare(b.date));
+      const sum = (pick: (day: TaskStatsDay) => number) =>
+        days.reduce((total, day) => total + pick(day), 0);
+      const completed = sum((day) => day.completed);
       return {
-        days: await days(filters),
-        total: num(totals.total),
-        successRate: finished === 0 ? null : num(totals.completed) / finished,
-        medianDurationMs: await medianDurationMs(filters),
+        days,
+        total: sum((day) => day.tasks),
+        successRate: finished === 0 ? null : completed / finished,
+        medianDurationMs: median(durations),
         usage: {
-          inputTokens: num(totals.input),
-          cachedInputTokens: num(totals.cached),
-          outputTokens: num(totals.output),
+          inputTokens: sum((day) => day.usage.inputTokens),
+          cachedInputTokens: sum((day) => day.usage.cachedInputTokens),
+          outputTokens: sum((day) => day.usage.outputTokens),
         },
       };
     },
