@@ -53,6 +53,10 @@ export interface HistoryFigure {
   churnWrites: number;
   churnHealth: LoadResult;
   churnQueries: LoadResult[];
+  /** `GET /api/tasks/stats` (History's summary of all tasks), one request at a time. */
+  summary: LoadResult;
+  /** The health floor's load, run at the same time as {@link summary}. */
+  healthDuringSummary: LoadResult;
 }
 
 /** Bumped when seeded rows change shape, so a cached database is seeded again. */
@@ -155,6 +159,15 @@ export async function measureHistory(options: {
     const steady = await pass(STEADY_RATE);
     options.log("history: the same while a task changes every 10 ms");
     const churn = await whileChanging(path.join(dir, "patchboard.db"), () => pass(null));
+    // The summary reads the whole table; what matters is that nobody else waits for it.
+    // Its own time is taken alone; then summaries run back to back (for longer than the
+    // health load, so they cover all of it) while the health floor's load is measured.
+    options.log("history: the History summary, alone and beside the health floor's load");
+    const summary = await load(env.url, "/api/tasks/stats", options.loadSeconds + 4, null, 1);
+    const [healthDuringSummary] = await Promise.all([
+      load(env.url, "/api/health", options.loadSeconds, null),
+      load(env.url, "/api/tasks/stats", options.loadSeconds + 4, null, 1),
+    ]);
     return {
       tasks: meta.tasks,
       events: meta.events,
@@ -168,6 +181,8 @@ export async function measureHistory(options: {
       churnWrites: churn.writes,
       churnHealth: churn.result.health,
       churnQueries: churn.result.queries,
+      summary: { name: "summary", path: "/api/tasks/stats", ...summary },
+      healthDuringSummary: { name: "health", path: "/api/health", ...healthDuringSummary },
     };
   } finally {
     await env.close();
@@ -213,6 +228,7 @@ function load(
   pathname: string,
   seconds: number,
   rate: number | null = null,
+  connections = CONNECTIONS,
 ): Promise<Omit<LoadResult, "name" | "path">> {
   if (!new URL(url).hostname.startsWith("127.")) throw new Error("load only against 127.0.0.1");
   const cli = path.join(REPO_ROOT, "node_modules/autocannon/autocannon.js");
@@ -220,7 +236,7 @@ function load(
     cli,
     "--json",
     "-c",
-    String(CONNECTIONS),
+    String(connections),
     "-d",
     String(seconds),
     "-H",

@@ -23,7 +23,7 @@ const EXPORT_PAGE_SIZE = 1000;
  * other requests run between slices. On SQLite the driver is synchronous, so one query
  * over 100,000 tasks held the whole server for a second.
  */
-const STATS_SLICE_ROWS = 2500;
+const STATS_SLICE_ROWS = 1000;
 
 /** Aggregates may come back as strings (PostgreSQL bigint/numeric) or null (no rows). */
 function num(value: unknown): number {
@@ -82,6 +82,7 @@ export function createStatsQuery(db: Database, options: StatsQueryOptions = {}):
       })
       .groupBy((eb) => eb.fn("substr", ["created_at", eb.lit(1), eb.lit(10)]))
       .execute();
+    await yieldToEventLoop();
     const durations = await rows
       .where("status", "in", FINISHED)
       .where("started_at", "is not", null)
