@@ -101,6 +101,8 @@ const FIXTURES: Record<string, (db: SqliteDatabase) => void> = {
       .prepare("UPDATE tasks SET title = ? WHERE id = ?")
       .run("Explain the build", PROMPT_TASK_ID);
   },
+  // Indexes only: the rows of 0003 are the rows of 0004.
+  "0004-filter-pairs": (db) => FIXTURES["0003-task-titles"]?.(db),
 };
 
 let dir: string;
@@ -161,4 +163,23 @@ describe.each(MIGRATION_NAMES.map((name) => [name]))("a database made at schema 
     expect(lines).toEqual([expect.objectContaining({ msg: "storage opened", applied: [] })]);
     await again.close();
   });
+});
+
+it("serves a page filtered by repository or person and status from one index", async () => {
+  const db = await openSqliteDatabase({ file: ":memory:", logger });
+  const plan = (where: string) =>
+    (
+      db.connection
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT seq FROM tasks WHERE ${where} ORDER BY seq DESC LIMIT 51`,
+        )
+        .all("a", "failed") as { detail: string }[]
+    )
+      .map((row) => row.detail)
+      .join(" | ");
+  expect(plan("repo = ? AND status = ?")).toContain("tasks_repo_status_seq (repo=? AND status=?)");
+  expect(plan("created_by = ? AND status = ?")).toContain(
+    "tasks_created_by_status_seq (created_by=? AND status=?)",
+  );
+  await db.close();
 });

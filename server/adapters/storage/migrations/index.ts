@@ -3,6 +3,7 @@ import type { StorageDialect } from "../database.js";
 import { initialMigration } from "./0001-initial.js";
 import { reviewsMigration } from "./0002-reviews.js";
 import { taskTitlesMigration } from "./0003-task-titles.js";
+import { filterPairsMigration } from "./0004-filter-pairs.js";
 
 /**
  * Every migration, in order. Names sort in the order they run (kysely sorts by name), and
@@ -12,6 +13,7 @@ const MIGRATIONS: ReadonlyArray<{ name: string; create(dialect: StorageDialect):
   { name: "0001-initial", create: initialMigration },
   { name: "0002-reviews", create: reviewsMigration },
   { name: "0003-task-titles", create: taskTitlesMigration },
+  { name: "0004-filter-pairs", create: filterPairsMigration },
 ];
 
 /** Names of all migrations, oldest first (tests build databases at each of them). */
