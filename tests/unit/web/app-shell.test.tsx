@@ -70,7 +70,7 @@ describe("Sign-in and app frame", () => {
       "You are not signed inYour company sign-in did not let you in: access was denied or not given.",
     );
     expect(
-      screen.getByRole("link", { name: "Sign in with your company account" }),
+      await screen.findByRole("link", { name: "Sign in with your company account" }),
     ).toBeInTheDocument();
     // Taken out of the address, so a reload or the next sign-in does not repeat it.
     await waitFor(() => expect(location().search).toBe("?keep=1"));
