@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { AppConfig, BaseConfig } from "../config/app-config.js";
@@ -12,6 +12,7 @@ import {
 } from "./scripted-model/index.js";
 import { loadGitHubState, persistGitHub } from "./sample-data/github-store.js";
 import { loadJiraState, persistJira } from "./sample-data/jira-store.js";
+import { writeStateFile } from "./sample-data/state-file.js";
 import {
   ENGINEER_GITHUB_LOGIN,
   SAMPLE_COLLABORATORS,
@@ -127,7 +128,7 @@ async function prepareData(paths: Paths, logger: Logger): Promise<void> {
       createdAt: new Date().toISOString(),
       ownsDatabase: !(await exists(paths.database)),
     };
-    await writeFile(paths.marker, `${JSON.stringify(marker, null, 2)}\n`);
+    await writeStateFile(paths.marker, marker);
   }
   if (!(await exists(path.join(paths.remote, "HEAD")))) {
     await createSampleRemote(paths.remote);
@@ -244,7 +245,7 @@ export async function startSandbox(
       github: portOf(github.url),
       model: portOf(model.url),
     };
-    await writeFile(paths.ports, `${JSON.stringify(ports, null, 2)}\n`);
+    await writeStateFile(paths.ports, ports);
 
     const persisted = persistJira(
       jira,

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { PullRequest } from "../../../shared/task.js";
 import type { CodeHost, NewPullRequest } from "../../domain/ports/code-host.js";
 import { AppError } from "../../domain/app-error.js";
+import { toPullRequest } from "./github-call-context.js";
 import { githubMessage, hasStatus, toGitHubError } from "./github-errors.js";
 import { pullRequestReads } from "./pull-request-reads.js";
 import { readyForReview } from "./ready-for-review.js";
@@ -19,13 +20,6 @@ export interface GitHubHostOptions {
   retry?: Partial<RetryOptions>;
   /** Aborts one HTTP request after this long (it then counts as a transient failure). */
   timeoutMs?: number;
-}
-
-/** The fields of GitHub's pull request object this adapter reads. */
-interface PullRequestData {
-  html_url: string;
-  number: number;
-  draft?: boolean | null;
 }
 
 /**
@@ -203,10 +197,6 @@ export function createGitHubHost(options: GitHubHostOptions): CodeHost {
       logger.info({ login: data.login }, "github token accepted");
     },
   };
-}
-
-function toPullRequest(data: PullRequestData): PullRequest {
-  return { url: data.html_url, number: data.number, draft: data.draft ?? false };
 }
 
 function splitRepo(repo: string): { owner: string; name: string } {

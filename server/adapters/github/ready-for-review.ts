@@ -1,7 +1,7 @@
 import type { PullRequest } from "../../../shared/task.js";
 import type { CodeHost } from "../../domain/ports/code-host.js";
 import { toGitHubError } from "./github-errors.js";
-import type { GitHubCallContext } from "./github-call-context.js";
+import { toPullRequest, type GitHubCallContext } from "./github-call-context.js";
 import { withRetry } from "./retry.js";
 
 /** GitHub has no REST call that turns a draft into a ready pull request; GraphQL has. */
@@ -36,7 +36,7 @@ export function readyForReview(ctx: GitHubCallContext): Pick<CodeHost, "markRead
         retry,
         logger,
       );
-      const current = { url: data.html_url, number: data.number, draft: data.draft ?? false };
+      const current = toPullRequest(data);
       if (!current.draft || data.state !== "open") return current;
       const what = `mark ${repo}#${number} ready for review`;
       try {

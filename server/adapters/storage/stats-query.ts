@@ -3,7 +3,8 @@ import type { TaskStatsDay, TaskStatsResponse } from "../../../shared/stats.js";
 import type { Database } from "./database.js";
 import { taskFilterCondition } from "./task-filters.js";
 import type { TaskFilters } from "./task-filters.js";
-import { rowToTaskSummary, SUMMARY_COLUMNS } from "./task-rows.js";
+import { selectSummaryRows } from "./summary-rows.js";
+import { rowToTaskSummary } from "./task-rows.js";
 
 /** The History page's aggregate queries and the CSV export. */
 export interface StatsQuery {
@@ -146,14 +147,9 @@ export function createStatsQuery(db: Database, options: StatsQueryOptions = {}):
     async *exportRows(filters, pageSize = EXPORT_PAGE_SIZE) {
       let before: number | null = null;
       for (;;) {
-        let select = kysely
-          .selectFrom("tasks")
-          .select(SUMMARY_COLUMNS)
-          .where((eb) => taskFilterCondition(eb, filters));
-        if (before !== null) select = select.where("seq", "<", before);
         // Each page is its own short query, so no read transaction is held while the
         // consumer writes a slow HTTP response.
-        const rows = await select.orderBy("seq", "desc").limit(pageSize).execute();
+        const rows = await selectSummaryRows(kysely, filters, before, pageSize);
         for (const row of rows) yield rowToTaskSummary(row);
         const last = rows.at(-1);
         if (rows.length < pageSize || last === undefined) return;

@@ -6,15 +6,14 @@ import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { Database } from "./database.js";
 import { createTaskEventLog } from "./task-event-log.js";
 import { TaskListCache } from "./task-list-cache.js";
-import { taskFilterCondition } from "./task-filters.js";
 import {
   newTaskToRow,
   parseTaskPatch,
   patchToColumns,
   rowToTask,
   rowToTaskSummary,
-  SUMMARY_COLUMNS,
 } from "./task-rows.js";
+import { selectSummaryRows } from "./summary-rows.js";
 import { nowIso } from "./timestamps.js";
 
 /** The statuses the one-active-task-per-ticket index covers. */
@@ -53,16 +52,8 @@ export function createTaskStore(db: Database): TaskStore {
 
   async function readPage(query: TaskListQuery): Promise<TaskPage> {
     const limit = query.limit;
-    let select = kysely
-      .selectFrom("tasks")
-      .select(SUMMARY_COLUMNS)
-      .where((eb) => taskFilterCondition(eb, query));
-    // Keyset paging: `seq < cursor` walks an index; OFFSET would scan every skipped row.
-    if (query.cursor !== undefined) select = select.where("seq", "<", decodeCursor(query.cursor));
-    const rows = await select
-      .orderBy("seq", "desc")
-      .limit(limit + 1)
-      .execute();
+    const before = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    const rows = await selectSummaryRows(kysely, query, before, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
