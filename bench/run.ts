@@ -4,14 +4,20 @@
  *
  *   npm run bench                         all figures (~10 minutes on 2 cores)
  *   npm run bench -- --only=history,web   a subset: start (figures 1 and 2), history,
- *                                         fanout, memory, web
+ *                                         fanout, memory, web, gateway, environment,
+ *                                         scale, lag, history-pg (PostgreSQL, figures 9–11)
  *   npm run bench -- --quick              fewer samples and shorter load (see QUICK)
  */
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { environmentRows, measureEnvironment } from "./figures/environment.js";
 import { measureFanout } from "./figures/fanout.js";
+import { measureGateway } from "./figures/gateway.js";
 import { measureHistory } from "./figures/history.js";
+import { historyPgRows, measureHistoryPg } from "./figures/history-pg.js";
+import { lagRows, measureLag } from "./figures/lag.js";
 import { measureMemory } from "./figures/memory.js";
+import { measureScale, scaleRows } from "./figures/scale.js";
 import { measureStartAndOverhead } from "./figures/start-and-overhead.js";
 import { buildWeb, measureWeb } from "./figures/web.js";
 import { cloneForRun, ensureBigRepo } from "./lib/big-repo.js";
@@ -20,7 +26,18 @@ import { CACHE_DIR } from "./lib/paths.js";
 import { bytes, machine, markdownTable, ms, times, writeResults, type Row } from "./lib/report.js";
 import { benchScripts, SLOW_TICKET_PREFIX } from "./lib/scripts.js";
 
-const SECTIONS = ["start", "history", "fanout", "memory", "web"] as const;
+const SECTIONS = [
+  "start",
+  "history",
+  "fanout",
+  "memory",
+  "web",
+  "gateway",
+  "environment",
+  "scale",
+  "lag",
+  "history-pg",
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** What `--quick` changes: fewer samples, shorter load, fewer SSE clients, a reused web build. */
@@ -33,6 +50,8 @@ const SETTINGS = {
     sseClients: 500,
     renders: 5,
     reuseWebBuild: false,
+    scaleBatch: 12,
+    lagSteps: 250,
   },
   quick: {
     warmFixes: 2,
@@ -42,6 +61,8 @@ const SETTINGS = {
     sseClients: 100,
     renders: 2,
     reuseWebBuild: true,
+    scaleBatch: 6,
+    lagSteps: 100,
   },
 };
 const MAX_CONCURRENT = 2;
@@ -88,6 +109,62 @@ async function main(): Promise<void> {
   };
   const log = (message: string) =>
     console.error(`[bench ${Math.round((Date.now() - started) / 1000)}s] ${message}`);
+
+  if (only.has("scale"))
+    await attempt("scale", async () => {
+      const figure = await measureScale({ batch: settings.scaleBatch, log });
+      results.scale = figure;
+      rows.push(...scaleRows(figure));
+    });
+
+  if (only.has("lag"))
+    await attempt("lag", async () => {
+      const figure = await measureLag({ steps: settings.lagSteps, log });
+      results.lag = figure;
+      rows.push(...lagRows(figure));
+    });
+
+  if (only.has("history-pg"))
+    await attempt("history-pg", async () => {
+      const figure = await measureHistoryPg({ loadSeconds: settings.loadSeconds, log });
+      results.historyPg = figure;
+      rows.push(...historyPgRows(figure));
+    });
+
+  if (only.has("environment"))
+    await attempt("environment", async () => {
+      const figures = await measureEnvironment({ runDir, log });
+      results.environment = figures;
+      rows.push(...environmentRows(figures));
+    });
+
+  if (only.has("gateway"))
+    await attempt("gateway", async () => {
+      log("gateway: events and Codex turns, directly and through the model gateway…");
+      const gateway = await measureGateway({ turns: quick ? 2 : 5, log });
+      results.gateway = gateway;
+      const { events, turns } = gateway;
+      const perEvent = events.gateway.p50 - events.direct.p50;
+      rows.push({
+        figure: "7",
+        measure: "model gateway: SSE event lag, through the gateway p50 / p99 (added p50)",
+        value: `${ms(events.gateway.p50)} / ${ms(events.gateway.p99)} (+${ms(perEvent)})`,
+        floor: `${ms(events.direct.p50)} / ${ms(events.direct.p99)} (direct)`,
+        ratio: "",
+        target: "< 5 ms added",
+        ok: perEvent < 5,
+      });
+      const added = (turns.gateway - turns.direct) / turns.direct;
+      rows.push({
+        figure: "7",
+        measure: "model gateway: Codex turn (3 model requests), through the gateway, median",
+        value: ms(turns.gateway),
+        floor: `${ms(turns.direct)} (direct)`,
+        ratio: `${(added * 100).toFixed(1)}%`,
+        target: "< 2% added",
+        ok: added < 0.02,
+      });
+    });
 
   if (only.has("history"))
     await attempt("history", async () => {

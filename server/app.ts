@@ -4,6 +4,15 @@ import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import { randomBytes, randomUUID } from "node:crypto";
+import { createMemoryRunGate, DEFAULT_RUNS_PER_MINUTE } from "./adapters/limits/memory-run-gate.js";
+import {
+  createMemoryConcurrencyLimiter,
+  createMemoryRateLimiter,
+  DEFAULT_DIFFS_PER_MINUTE,
+  DEFAULT_EVENT_STREAMS_PER_PERSON,
+} from "./adapters/limits/memory-request-limits.js";
+import { createTaskDiffs } from "./domain/tasks/task-diffs.js";
+import type { RunGate } from "./domain/ports/run-gate.js";
 import type { BaseConfig, RoleMapping } from "./config/app-config.js";
 import type { SessionStore } from "./domain/ports/session-store.js";
 import type { TaskQueue } from "./domain/ports/task-queue.js";
@@ -12,7 +21,6 @@ import type { TaskDeps } from "./domain/task-deps.js";
 import { authenticate } from "./http/middleware/authenticate.js";
 import { csrfProtection } from "./http/middleware/csrf.js";
 import { securityHeaders } from "./http/middleware/security-headers.js";
-import { taskRateLimit } from "./http/middleware/task-rate-limit.js";
 import { OidcClient } from "./http/oidc/oidc-client.js";
 import { oidcRoutes } from "./http/routes/oidc-routes.js";
 import { SignedCookies } from "./http/signed-cookie.js";
@@ -20,12 +28,15 @@ import { apiNotFound, errorHandler } from "./http/middleware/error-handler.js";
 import { auditRoutes } from "./http/routes/audit-routes.js";
 import { authRoutes } from "./http/routes/auth-routes.js";
 import { historyRoutes } from "./http/routes/history-routes.js";
+import { budgetRoutes } from "./http/routes/budget-routes.js";
 import { metaRoutes } from "./http/routes/meta-routes.js";
 import { reviewRoutes, type ReviewRouteService } from "./http/routes/review-routes.js";
 import { taskEventRoutes } from "./http/routes/task-event-routes.js";
 import { serviceRoutes } from "./http/routes/service-routes.js";
+import { sessionRoutes } from "./http/routes/session-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
 import { ticketRoutes } from "./http/routes/ticket-routes.js";
+import { webhookRoutes, type WebhookRouteDeps } from "./http/routes/webhook-routes.js";
 
 /** Everything the HTTP app needs, built by `main.ts` (or a test) and passed in. */
 export interface AppDeps {
@@ -33,20 +44,23 @@ export interface AppDeps {
   /** Jira's web address, for links. */
   jiraBaseUrl: string;
   logger: Logger;
-  tasks: TaskDeps & { queue: TaskQueue };
+  /** `gate`: the per-person run budget, shared with automated starts (webhooks); made here when absent. */
+  tasks: TaskDeps & { queue: TaskQueue; gate?: RunGate | undefined };
   sessions: SessionStore;
   stats: TaskStatsQuery;
   /** The built web app to serve, if any (`dist/web`). */
   webDir?: string | null;
   /** The nightly pull request review; without it the review routes are not mounted. */
   reviews?: ReviewRouteService | undefined;
+  /** GitHub and Jira webhooks; without them both routes answer 401 to everything. */
+  webhooks?: WebhookRouteDeps | undefined;
 }
 
 /** The largest JSON body accepted; prompts and follow-ups are far smaller. */
 const JSON_LIMIT = "100kb";
 
-/** Tasks one person may start per minute when the configuration does not say. */
-const DEFAULT_TASK_RATE_LIMIT = 10;
+/** GitHub's largest webhook payloads (a check suite of a big push) stay well under this. */
+const WEBHOOK_LIMIT = "5mb";
 
 const NO_ROLES: RoleMapping = {
   groups: { pm: [], engineer: [], admin: [] },
@@ -80,8 +94,12 @@ export function createApp(deps: AppDeps): Express {
   const roles = auth.roles ?? NO_ROLES;
   const oidc =
     auth.mode === "oidc" && auth.oidc
-      ? new OidcClient(auth.oidc, deps.logger.child({ auth: "oidc" }))
+      ? new OidcClient(auth.oidc, deps.logger.child({ auth: "oidc" }), {
+          requireVerifiedEmail: Object.values(roles.emails).some((list) => list.length > 0),
+        })
       : null;
+  // Webhook signatures are over the exact bytes sent: those routes keep the raw body.
+  api.use("/webhooks", express.raw({ type: () => true, limit: WEBHOOK_LIMIT }));
   api.use(express.json({ limit: JSON_LIMIT }));
   api.use(
     authenticate({
@@ -90,11 +108,16 @@ export function createApp(deps: AppDeps): Express {
       proxy: auth.mode === "proxy" ? (auth.proxy ?? null) : null,
       roles,
       cookies,
+      devUsers: auth.mode === "dev" ? auth.devUsers : null,
     }),
   );
-  api.use(csrfProtection());
-  // Every route that starts an agent run counts against the person's per-minute budget.
-  api.use(taskRateLimit(security?.taskRateLimitPerMinute ?? DEFAULT_TASK_RATE_LIMIT));
+  api.use(csrfProtection({ ambientIdentity: auth.mode === "proxy" }));
+  // Every use case that starts an agent run takes it from the person's per-minute budget.
+  const gate =
+    deps.tasks.gate ??
+    createMemoryRunGate({
+      perWindow: security?.taskRateLimitPerMinute ?? DEFAULT_RUNS_PER_MINUTE,
+    });
   api.use(
     metaRoutes({ config: deps.config, jiraBaseUrl: deps.jiraBaseUrl, repos: deps.tasks.repos }),
   );
@@ -120,14 +143,33 @@ export function createApp(deps: AppDeps): Express {
       }),
     );
   }
+  api.use(
+    sessionRoutes({
+      sessions: deps.sessions,
+      roles,
+      devUsers: auth.mode === "dev" ? auth.devUsers : null,
+    }),
+  );
   api.use(ticketRoutes(deps.tasks));
   // Before /tasks/:id, which would otherwise take "stats" for an id.
-  api.use(historyRoutes({ stats: deps.stats }));
+  api.use(historyRoutes({ stats: deps.stats, pricing: deps.config.pricing }));
+  api.use(budgetRoutes(deps.tasks));
   api.use(serviceRoutes(deps.tasks));
   api.use(auditRoutes(deps.tasks));
-  api.use(taskEventRoutes(deps.tasks));
-  api.use(taskRoutes(deps.tasks));
+  // What a page left open or refreshed in a loop costs is capped per person (in-process).
+  const streams = createMemoryConcurrencyLimiter({
+    perPerson: security?.eventStreamsPerPerson ?? DEFAULT_EVENT_STREAMS_PER_PERSON,
+  });
+  const diffs = createTaskDiffs({
+    ...deps.tasks,
+    limiter: createMemoryRateLimiter({
+      perWindow: security?.diffRateLimitPerMinute ?? DEFAULT_DIFFS_PER_MINUTE,
+    }),
+  });
+  api.use(taskEventRoutes({ ...deps.tasks, streams }));
+  api.use(taskRoutes({ ...deps.tasks, gate, diffs }));
   if (deps.reviews) api.use(reviewRoutes(deps.reviews));
+  if (deps.webhooks) api.use(webhookRoutes(deps.webhooks));
   api.use(apiNotFound);
   app.use("/api", api);
 

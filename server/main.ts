@@ -1,4 +1,5 @@
 import "dotenv/config";
+import { closeOnSignal } from "./bootstrap/close-on-signal.js";
 import { createStartupLogger, loadStartupConfig } from "./bootstrap/load-startup.js";
 import { startServer, type RunningServer } from "./bootstrap/start-server.js";
 
@@ -19,18 +20,7 @@ async function main(): Promise<void> {
       reset: process.argv.includes("--reset"),
     });
   }
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  closeOnSignal(running, logger, "server");
 }
 
 main().catch((error: unknown) => {

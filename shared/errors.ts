@@ -33,6 +33,10 @@ export const ErrorCodeSchema = z.enum([
   "publish_refused",
   "interrupted",
   "contract_error",
+  "isolation_off",
+  "setup_failed",
+  "budget_exceeded",
+  "queue_failed",
 ]);
 /** A stable error code. */
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

@@ -14,5 +14,8 @@ export * from "./stats.js";
 export * from "./task-event.js";
 export * from "./task-state.js";
 export * from "./task.js";
+export * from "./test-verdict.js";
 export * from "./ticket.js";
 export * from "./user.js";
+export * from "./session.js";
+export * from "./budget.js";

@@ -1,12 +1,27 @@
 import { z } from "zod";
 
-/** Where a task is in its life. `completed`, `failed` and `cancelled` are final. */
-export const TaskStatusSchema = z.enum(["queued", "running", "completed", "failed", "cancelled"]);
+/**
+ * Where a task is in its life. `completed`, `failed`, `cancelled` and `setup_failed` (the
+ * repository's setup command failed before the agent started) are final.
+ */
+export const TaskStatusSchema = z.enum([
+  "queued",
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+  "setup_failed",
+]);
 /** Where a task is in its life. */
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
 /** The statuses after which nothing more happens unless someone retries or follows up. */
-export const FINAL_TASK_STATUSES: readonly TaskStatus[] = ["completed", "failed", "cancelled"];
+export const FINAL_TASK_STATUSES: readonly TaskStatus[] = [
+  "completed",
+  "failed",
+  "cancelled",
+  "setup_failed",
+];
 
 /** Whether a status is final. */
 export function isFinalStatus(status: TaskStatus): boolean {
@@ -14,7 +29,8 @@ export function isFinalStatus(status: TaskStatus): boolean {
 }
 
 /**
- * What a task is doing now. A fix goes queued → preparing → analyzing → fixing →
+ * What a task is doing now; `preparing` makes the worktree and its environment (the
+ * repository's setup). A fix goes queued → preparing → analyzing → fixing →
  * publishing → done; a free-form prompt goes queued → preparing → working → done.
  */
 export const TaskPhaseSchema = z.enum([

@@ -15,6 +15,8 @@ export const PullRequestSchema = z.object({
   url: z.string(),
   number: z.number().int().positive(),
   draft: z.boolean(),
+  /** Where it ended (tracked after it opened); absent on older tasks: open. */
+  state: z.enum(["open", "merged", "closed"]).optional(),
 });
 /** A pull request opened for a task. */
 export type PullRequest = z.infer<typeof PullRequestSchema>;
@@ -127,7 +129,11 @@ export type CreatePromptTaskRequest = z.infer<typeof CreatePromptTaskRequestSche
 
 /** `POST /api/tasks/:id/messages` */
 export const FollowUpRequestSchema = z
-  .object({ message: z.string().trim().min(1).max(20_000) })
+  .object({
+    message: z.string().trim().min(1).max(20_000),
+    /** Adds this much (in the price currency) to the task's budget: an engineer's decision, recorded. */
+    addBudget: z.number().positive().max(1_000_000).optional(),
+  })
   .strict();
 /** `POST /api/tasks/:id/messages` */
 export type FollowUpRequest = z.infer<typeof FollowUpRequestSchema>;

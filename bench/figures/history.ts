@@ -1,19 +1,17 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pino from "pino";
 import { openSqliteDatabase, seedTasks } from "../../server/adapters/storage/index.js";
 import { encodeCursor } from "../../server/adapters/storage/cursor.js";
-import { startBenchEnv, TOKEN } from "../lib/bench-env.js";
-import { CACHE_DIR, REPO_ROOT } from "../lib/paths.js";
-import { round } from "../lib/stats.js";
+import { startBenchEnv } from "../lib/bench-env.js";
+import { load, LOAD_CONNECTIONS, type LoadResult } from "../lib/load.js";
+import { CACHE_DIR } from "../lib/paths.js";
 
 const TASKS = 100_000;
 const EVENTS_PER_TASK = 20;
 /** How deep the "deep page" is: this many tasks are newer than it. */
 const DEEP = 90_000;
-const CONNECTIONS = 10;
 /**
  * The second pass's request rate: a busy dashboard's worth, well below saturation, so
  * latency is service time rather than the queue that a closed loop builds.
@@ -21,15 +19,6 @@ const CONNECTIONS = 10;
 const STEADY_RATE = 100;
 /** How often the churn pass changes the newest task: far more often than real tasks do. */
 const CHURN_INTERVAL_MS = 10;
-
-/** One load test's latency under load. */
-export interface LoadResult {
-  name: string;
-  path: string;
-  p50: number;
-  p99: number;
-  requestsPerSecond: number;
-}
 
 /** Figure 3. */
 export interface HistoryFigure {
@@ -172,7 +161,7 @@ export async function measureHistory(options: {
       tasks: meta.tasks,
       events: meta.events,
       seededNow,
-      connections: CONNECTIONS,
+      connections: LOAD_CONNECTIONS,
       ...closed,
       steadyRate: STEADY_RATE,
       steadyHealth: steady.health,
@@ -213,55 +202,4 @@ async function whileChanging<T>(
     clearInterval(timer);
     await db.close();
   }
-}
-
-interface AutocannonJson {
-  latency: { p50: number; p99: number };
-  requests: { average: number; total: number };
-  non2xx: number;
-  errors: number;
-}
-
-/** Runs autocannon in its own process against one path of the server (127.0.0.1 only). */
-function load(
-  url: string,
-  pathname: string,
-  seconds: number,
-  rate: number | null = null,
-  connections = CONNECTIONS,
-): Promise<Omit<LoadResult, "name" | "path">> {
-  if (!new URL(url).hostname.startsWith("127.")) throw new Error("load only against 127.0.0.1");
-  const cli = path.join(REPO_ROOT, "node_modules/autocannon/autocannon.js");
-  const args = [
-    cli,
-    "--json",
-    "-c",
-    String(connections),
-    "-d",
-    String(seconds),
-    "-H",
-    `Authorization=Bearer ${TOKEN}`,
-    ...(rate === null ? [] : ["--overallRate", String(rate)]),
-    `${url}${pathname}`,
-  ];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      if (error) return reject(new Error(`autocannon failed: ${error.message}`));
-      const out = JSON.parse(stdout) as AutocannonJson;
-      // A server that answered nothing in the window (blocked) has no latency to report.
-      if (out.requests.total === 0) {
-        return reject(new Error(`${pathname}: no answer in ${seconds} s`));
-      }
-      if (out.non2xx > 0 || out.errors > 0) {
-        return reject(
-          new Error(`${pathname}: ${out.non2xx} non-2xx answers, ${out.errors} errors`),
-        );
-      }
-      resolve({
-        p50: out.latency.p50,
-        p99: out.latency.p99,
-        requestsPerSecond: round(out.requests.average),
-      });
-    });
-  });
 }

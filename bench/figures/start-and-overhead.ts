@@ -1,11 +1,10 @@
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { countWarmWorktrees } from "../../server/adapters/git/warm-pool.js";
 import { bareFixRun } from "../lib/bare-codex.js";
 import type { BenchEnv } from "../lib/bench-env.js";
 import { git } from "../lib/git.js";
-import { median, round, waitFor } from "../lib/stats.js";
-import { eventsOf, firstAgentEvent, startFix, waitFinal } from "../lib/tasks.js";
+import { median, round } from "../lib/stats.js";
+import { eventsOf, firstAgentEvent, startFix, waitFinal, waitWarmPool } from "../lib/tasks.js";
 
 /** Figures 1 (start latency) and 2 (overhead per task), from one series of fixes. */
 export interface StartAndOverhead {
@@ -54,14 +53,7 @@ export async function measureStartAndOverhead(
 ): Promise<StartAndOverhead> {
   const workspaces = path.join(env.config.dataDir, "workspaces");
   const mirror = path.join(workspaces, "mirrors", "acme__big.git");
-  const poolFull = () =>
-    waitFor(
-      "a full warm pool",
-      async () =>
-        (await countWarmWorktrees(path.join(workspaces, "warm"), mirror)) >= 2 ? true : null,
-      120_000,
-      100,
-    );
+  const poolFull = () => waitWarmPool(env, 120_000);
 
   // The first fix clones the mirror and meets an empty pool: the cold start.
   const [coldTicket, ...warmTickets] = tickets;

@@ -3,20 +3,25 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { AppConfig } from "../../server/config/app-config.js";
+import type { RepoConfig } from "../../server/domain/repo-config.js";
 import { startFakeGitHub, type FakeGitHub } from "../../server/sandbox/fake-github/index.js";
 import { startFakeJira, type FakeJira } from "../../server/sandbox/fake-jira/index.js";
 import {
-  SCRIPTED_MODEL_NAME,
   startScriptedModel,
   type Script,
   type ScriptedModel,
 } from "../../server/sandbox/scripted-model/index.js";
+import { TEST_JIRA_EMAIL, testConfig, type TestSecrets } from "../../tests/support/test-config.js";
 import { REPO_ROOT } from "./paths.js";
 
 /** The bench's service token (local only; the fakes and the server accept nothing else). */
 export const TOKEN = "svc-token-bench-0123456789abcdef";
-const JIRA = { email: "bot@bench.test", apiToken: "jira-bench-token-0123" };
-const GITHUB_TOKEN = "ghp_benchToken0123456789";
+/** The upstream credentials (local only; the fakes accept these and nothing else). */
+const SECRETS: TestSecrets = {
+  codexKey: "sk-bench-not-a-real-key",
+  jiraToken: "jira-bench-token-0123",
+  githubToken: "ghp_benchToken0123456789",
+};
 /** The repository every bench task works on. */
 export const BENCH_REPO = "acme/big";
 
@@ -31,6 +36,14 @@ export interface BenchEnvOptions {
   tickets: string[];
   maxConcurrent: number;
   webDir?: string | null;
+  /** What the bench repository's entry changes (a setup command, no tests…). */
+  repo?: Partial<Pick<RepoConfig, "setupCommand" | "testCommand">>;
+  /** `AGENT_ISOLATION`; absent: none (the figures that do not measure isolation). */
+  isolation?: "bubblewrap" | "off";
+  /** Warm worktrees kept per repository; the server's default when absent. */
+  warmWorktrees?: number;
+  /** DATABASE_URL of a PostgreSQL database; absent: SQLite in the data directory. */
+  databaseUrl?: string;
 }
 
 /** A server process plus the fakes it talks to. */
@@ -52,7 +65,7 @@ export interface BenchEnv {
 export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv> {
   await mkdir(options.dataDir, { recursive: true });
   const jira = await startFakeJira({
-    credentials: JIRA,
+    credentials: { email: TEST_JIRA_EMAIL, apiToken: SECRETS.jiraToken },
     issues: options.tickets.map((key) => ({
       key,
       summary: `Bench bug ${key}`,
@@ -65,7 +78,7 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
     })),
   });
   const github = await startFakeGitHub({
-    token: GITHUB_TOKEN,
+    token: SECRETS.githubToken,
     repos:
       options.remote === null
         ? {}
@@ -81,7 +94,12 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
   const config = benchConfig(options, { jira: jira.url, github: github.url, model: model.url });
   const specFile = path.join(options.dataDir, "server-spec.json");
   const logFile = path.join(options.dataDir, "server.log");
-  await writeFile(specFile, JSON.stringify({ config, webDir: options.webDir ?? null, logFile }));
+  const services =
+    options.warmWorktrees === undefined ? {} : { warmWorktrees: options.warmWorktrees };
+  await writeFile(
+    specFile,
+    JSON.stringify({ config, webDir: options.webDir ?? null, logFile, services }),
+  );
   const server = spawn(
     process.execPath,
     ["--expose-gc", "--import", "tsx", path.join(REPO_ROOT, "bench/lib/server-main.ts"), specFile],
@@ -123,58 +141,41 @@ function benchConfig(
   options: BenchEnvOptions,
   urls: { jira: string; github: string; model: string },
 ): AppConfig {
-  return {
-    mode: "production",
-    version: "bench",
-    port: 0,
-    host: "127.0.0.1",
-    dataDir: options.dataDir,
-    logLevel: "info",
-    auth: {
-      mode: "dev",
-      devUsers: [],
+  return testConfig(
+    {
+      dataDir: options.dataDir,
+      modelUrl: urls.model,
+      jiraUrl: urls.jira,
+      githubUrl: urls.github,
+      repos:
+        options.remote === null
+          ? []
+          : [
+              {
+                jiraProject: "BENCH",
+                github: BENCH_REPO,
+                baseBranch: "main",
+                cloneUrl: options.remote,
+                testCommand: "npm test",
+                reviewers: [],
+                ...options.repo,
+              },
+            ],
       apiTokens: [
         { token: TOKEN, user: { email: "bench@acme.test", name: "Bench", role: "admin" } },
       ],
-      sessionTtlMs: 3_600_000,
+      secrets: SECRETS,
     },
-    // The bench starts tasks faster than a person could; the limit is not what is measured.
-    security: { taskRateLimitPerMinute: 100_000, trustProxy: [] },
-    git: { authorName: "Patchboard", authorEmail: "patchboard@bench.test" },
-    pricing: {
-      currency: "USD",
-      inputPerMillion: 1,
-      cachedInputPerMillion: 0.1,
-      outputPerMillion: 10,
+    {
+      version: "bench",
+      // BENCH_LOG_LEVEL=debug logs each step's own time (the warm claim, the fetch…).
+      logLevel: process.env.BENCH_LOG_LEVEL === "debug" ? "debug" : "info",
+      // The bench starts tasks faster than a person could; the limit is not what is measured.
+      security: { taskRateLimitPerMinute: 100_000, trustProxy: [] },
+      tasks: { maxConcurrent: options.maxConcurrent },
+      jira: { transitionOnStart: "In Progress", transitionOnPr: "In Review" },
+      ...(options.isolation === undefined ? {} : { isolation: options.isolation }),
+      ...(options.databaseUrl === undefined ? {} : { database: { url: options.databaseUrl } }),
     },
-    tasks: {
-      maxConcurrent: options.maxConcurrent,
-      turnTimeoutMs: 300_000,
-      idleTimeoutMs: 120_000,
-      workspaceRetentionHours: 72,
-    },
-    codexHome: path.join(options.dataDir, "codex-home"),
-    codex: { apiKey: "sk-bench-not-a-real-key", baseUrl: urls.model, model: SCRIPTED_MODEL_NAME },
-    jira: {
-      baseUrl: urls.jira,
-      auth: { kind: "basic", ...JIRA },
-      jql: "issuetype = Bug ORDER BY created DESC",
-      transitionOnStart: "In Progress",
-      transitionOnPr: "In Review",
-    },
-    github: { token: GITHUB_TOKEN, apiUrl: urls.github },
-    repos:
-      options.remote === null
-        ? []
-        : [
-            {
-              jiraProject: "BENCH",
-              github: BENCH_REPO,
-              baseBranch: "main",
-              cloneUrl: options.remote,
-              testCommand: "npm test",
-              reviewers: [],
-            },
-          ],
-  };
+  );
 }

@@ -14,6 +14,8 @@ interface ServerSpec {
   config: AppConfig;
   webDir: string | null;
   logFile: string;
+  /** Warm worktrees kept per repository; the server's default when absent. */
+  services?: { warmWorktrees?: number };
 }
 
 const spec = JSON.parse(readFileSync(process.argv[2] ?? "", "utf8")) as ServerSpec;
@@ -21,7 +23,10 @@ const logger = createLogger({
   level: spec.config.logLevel,
   destination: createWriteStream(spec.logFile, { flags: "a" }),
 });
-const server = await startServer(spec.config, logger, { webDir: spec.webDir });
+const server = await startServer(spec.config, logger, {
+  webDir: spec.webDir,
+  services: spec.services ?? {},
+});
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
 
 process.on("message", (message: unknown) => {

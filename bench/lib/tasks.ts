@@ -1,7 +1,9 @@
+import path from "node:path";
+import { countWarmWorktrees } from "../../server/adapters/git/warm-pool.js";
 import type { Task } from "../../shared/task.js";
 import type { TaskEvent } from "../../shared/task-event.js";
 import type { BenchEnv } from "./bench-env.js";
-import { sleep } from "./stats.js";
+import { sleep, waitFor } from "./stats.js";
 
 const FINAL = new Set(["completed", "failed", "cancelled"]);
 
@@ -64,4 +66,20 @@ export async function firstAgentEvent(
     await sleep(20);
   }
   throw new Error(`task ${id}: no agent event`);
+}
+
+/**
+ * Waits until the bench repository's warm pool holds its two ready worktrees (prepared,
+ * when the repository has a setup command): the steady state a click meets.
+ */
+export async function waitWarmPool(env: BenchEnv, timeoutMs: number): Promise<void> {
+  const workspaces = path.join(env.config.dataDir, "workspaces");
+  const mirror = path.join(workspaces, "mirrors", "acme__big.git");
+  await waitFor(
+    "a full warm pool",
+    async () =>
+      (await countWarmWorktrees(path.join(workspaces, "warm"), mirror)) >= 2 ? true : null,
+    timeoutMs,
+    100,
+  );
 }

@@ -38,6 +38,7 @@ export async function warmCodexHome(codexHome: string, logger: Logger): Promise<
     });
     await agent
       .runTurn({
+        taskId: "warmup",
         threadId: null,
         workingDirectory,
         prompt: "Patchboard start-up check: reply with OK.",

@@ -1,13 +1,24 @@
 import { CronJob } from "cron";
 import type { Logger } from "pino";
 import { createSlackWebhook } from "../adapters/slack/index.js";
-import { createReviewStore, type Database } from "../adapters/storage/index.js";
+import {
+  createReviewStore,
+  databaseReviewLocks,
+  type Database,
+} from "../adapters/storage/index.js";
+import { createMemoryReviewLocks } from "../adapters/limits/memory-review-locks.js";
 import type { AppConfig, ReviewConfig } from "../config/app-config.js";
-import type { AgentSlots } from "../domain/reviews/agent-slots.js";
-import type { PullRequestCheckouts } from "../domain/reviews/review-ports.js";
+import type { AgentSlots } from "../domain/agent-slots.js";
+import type { JobQueue } from "../domain/ports/job-queue.js";
+import type { PullRequestCheckouts } from "../domain/ports/review-ports.js";
 import { parseReviewSchedule } from "../domain/reviews/review-schedule.js";
 import { ReviewService, type ReviewServiceOptions } from "../domain/reviews/review-service.js";
 import type { TaskDeps } from "../domain/task-deps.js";
+import {
+  PATTERN_REDACTOR,
+  redactingCodeHost,
+  redactingNotifier,
+} from "../domain/redaction/index.js";
 
 /** The review settings when a hand-built configuration (a test's) has none: no schedule, no Slack. */
 export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
@@ -22,7 +33,10 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
 export interface ReviewServiceParts {
   config: AppConfig;
   /** The task domain's adapters: the reviews use the same GitHub, Jira, agent and repositories. */
-  deps: Pick<TaskDeps, "codeHost" | "tracker" | "agent" | "repos" | "settings" | "now">;
+  deps: Pick<
+    TaskDeps,
+    "codeHost" | "tracker" | "agent" | "repos" | "settings" | "now" | "redactor"
+  >;
   /** The real git worktrees (they can check out pull requests). */
   checkouts: PullRequestCheckouts;
   db: Database;
@@ -37,20 +51,29 @@ export function buildReviewService(parts: ReviewServiceParts): ReviewService {
   const { config, deps, logger } = parts;
   const reviews = config.reviews ?? DEFAULT_REVIEW_CONFIG;
   const log = logger.child({ component: "reviews" });
+  // Review comments and Slack digests quote pull requests and the agent: redacted on the way out.
+  const redactor = deps.redactor ?? PATTERN_REDACTOR;
+  const onRedacted = (where: string, found: string[]): void =>
+    log.warn({ where, found }, "secret redacted from outgoing review text");
   return new ReviewService(
     {
       store: createReviewStore(parts.db),
-      codeHost: deps.codeHost,
+      locks: databaseReviewLocks(parts.db, log) ?? createMemoryReviewLocks(),
+      codeHost: redactingCodeHost(deps.codeHost, redactor, onRedacted),
       tracker: deps.tracker,
       checkouts: parts.checkouts,
       agent: deps.agent,
       notifier:
         reviews.slackWebhookUrl === null
           ? null
-          : createSlackWebhook({
-              url: reviews.slackWebhookUrl,
-              logger: logger.child({ adapter: "slack" }),
-            }),
+          : redactingNotifier(
+              createSlackWebhook({
+                url: reviews.slackWebhookUrl,
+                logger: logger.child({ adapter: "slack" }),
+              }),
+              redactor,
+              onRedacted,
+            ),
       repos: deps.repos,
       slots: parts.slots,
       settings: {
@@ -58,6 +81,7 @@ export function buildReviewService(parts: ReviewServiceParts): ReviewService {
         commentOnPr: reviews.commentOnPr,
         turnTimeoutMs: deps.settings.turnTimeoutMs,
         jiraBaseUrl: config.jira.baseUrl,
+        reviewForks: reviews.reviewForks ?? false,
       },
       logger: log,
       now: deps.now,
@@ -113,4 +137,37 @@ export function startReviewScheduler(
       void job.stop();
     },
   };
+}
+
+/**
+ * The schedule on PostgreSQL: `REVIEW_CRON` in `REVIEW_TZ` as a pg-boss schedule, worked by
+ * the processes that run agents. pg-boss sends one job per tick for the whole cluster and
+ * one worker takes it, so N processes make one run per tick, not N attempts at the lock.
+ * False when the configuration has no review section (nothing scheduled).
+ */
+export async function scheduleReviewsOnQueue(
+  config: Pick<AppConfig, "reviews">,
+  service: Pick<ReviewService, "runNow">,
+  jobs: Pick<JobQueue, "workReviewSchedule">,
+  logger: Logger,
+): Promise<boolean> {
+  if (config.reviews === undefined) return false;
+  const schedule = parseReviewSchedule(config.reviews.cron, config.reviews.timeZone);
+  await jobs.workReviewSchedule(schedule.cron, schedule.timeZone, async () => {
+    try {
+      await service.runNow("schedule");
+    } catch (error) {
+      // Logged, not thrown: a failed run is not retried; the next tick runs again.
+      logger.error({ err: error }, "scheduled review run failed");
+    }
+  });
+  logger.info(
+    {
+      cron: schedule.cron,
+      timeZone: schedule.timeZone,
+      nextRunAt: schedule.nextRunAfter(new Date()).toISOString(),
+    },
+    "review schedule started on the job queue",
+  );
+  return true;
 }

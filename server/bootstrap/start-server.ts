@@ -7,7 +7,9 @@ import { createApp } from "../app.js";
 import type { AppConfig } from "../config/app-config.js";
 import { buildServices, type ServiceOverrides } from "./build-services.js";
 import { warmCodexHome } from "./codex-warmup.js";
-import { startReviewScheduler } from "./review-scheduler.js";
+import { scheduleReviewsOnQueue, startReviewScheduler } from "./review-scheduler.js";
+import { startPullRequestPoller } from "./pull-request-poller.js";
+import { runsWorker } from "./role-checks.js";
 
 /** A running Patchboard server. */
 export interface RunningServer {
@@ -39,16 +41,17 @@ export async function startServer(
   await warmCodexHome(config.codexHome, logger);
   // Recovery (resume or fail what a crash left running) ends before requests come in,
   // so a click meanwhile never sees a task half-way through being recovered.
-  await services.runner.start();
+  if (runsWorker(config)) await services.runner.start();
   const app = createApp({
     config,
     jiraBaseUrl: config.jira.baseUrl,
     logger,
-    tasks: { ...services.deps, queue: services.runner },
+    tasks: { ...services.deps, queue: services.queue, gate: services.gate },
     sessions: services.sessions,
     stats: services.stats,
     webDir: options.webDir === undefined ? DEFAULT_WEB_DIR : options.webDir,
     reviews: services.reviews,
+    webhooks: services.webhooks,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -62,7 +65,14 @@ export async function startServer(
   services.janitor.start();
   // So that the first task of each repository after a start finds a warm worktree too.
   void services.warmUpWorkspaces();
-  const reviewScheduler = startReviewScheduler(config, services.reviews, logger);
+  // On PostgreSQL the schedule is pg-boss's, run by a process that runs agents; on SQLite
+  // the one process keeps its own cron.
+  const reviewScheduler =
+    services.jobs === null ? startReviewScheduler(config, services.reviews, logger) : null;
+  if (services.jobs !== null && runsWorker(config)) {
+    await scheduleReviewsOnQueue(config, services.reviews, services.jobs, logger);
+  }
+  const poller = startPullRequestPoller(config.hooks?.githubPollIntervalMs ?? 0, services.afterPr);
   return {
     url,
     services,
@@ -73,6 +83,7 @@ export async function startServer(
       });
       await services.janitor.stop();
       reviewScheduler?.stop();
+      await poller?.stop();
       await services.reviews.stop();
       await services.runner.stop();
       await services.stopWorkspaces();

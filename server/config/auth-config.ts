@@ -25,6 +25,12 @@ export function authConfig(
       `SESSION_SECRET: must be at least ${MIN_SESSION_SECRET} characters (e.g. openssl rand -base64 48)`,
     );
   }
+  if (env.SESSION_SECRET === undefined && env.DATABASE_URL !== undefined) {
+    // A random secret per process would make each node reject the others' cookies.
+    problems.push(
+      "SESSION_SECRET: required with DATABASE_URL, so that every node signs and checks session cookies alike (e.g. openssl rand -base64 48)",
+    );
+  }
   const oidc = authMode === "oidc" ? oidcSettings(env, problems) : null;
   const proxy = authMode === "proxy" ? proxySettings(env, problems) : null;
   if (authMode !== "dev" && !hasAnyRole(roles)) {

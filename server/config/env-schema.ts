@@ -16,6 +16,19 @@ const optionalUrl = z.union([z.literal("").transform(() => undefined), url]).opt
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const price = z.coerce.number().nonnegative();
+/** `true`/`1` or `false`/`0`/empty; off unless set. */
+const booleanFlag = () =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(["true", "false", "1", "0", ""]))
+    .default("false")
+    .transform((v) => v === "true" || v === "1");
+/** A budget amount: empty or absent means no budget. */
+const optionalBudget = z
+  .union([z.literal("").transform(() => undefined), z.coerce.number().positive()])
+  .optional();
 
 /**
  * Every environment variable Patchboard reads, with defaults. `.env.example` documents
@@ -33,10 +46,28 @@ export const EnvSchema = z.object({
   CODEX_MODEL: optionalString,
   CODEX_HOME: optionalString,
   MAX_CONCURRENT_TASKS: positiveInt(2).pipe(z.number().max(64)),
+  /**
+   * How many tasks run at once across every worker on the database; unset: no limit
+   * beyond each worker's MAX_CONCURRENT_TASKS.
+   */
+  TOTAL_MAX_CONCURRENT_TASKS: z
+    .union([z.literal("").transform(() => undefined), z.coerce.number().int().positive()])
+    .optional(),
+  /** How long a worker's hold on a running task lasts without renewal (renewed every third). */
+  TASK_LEASE_MS: positiveInt(30_000).pipe(z.number().min(3000).max(3_600_000)),
+  /** What this process does: everything (default), the HTTP API only, or agent runs only. */
+  PATCHBOARD_ROLE: z.enum(["all", "api", "worker"]).default("all"),
+  /** A worker's optional health endpoint (`GET /health`); unset: no listener at all. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   CODEX_TURN_TIMEOUT_MS: positiveInt(20 * 60_000),
   CODEX_IDLE_TIMEOUT_MS: positiveInt(5 * 60_000),
   WORKSPACE_RETENTION_HOURS: positiveInt(72),
+  /** Deadline of a repository's setup (or maintenance) command, and of the server's test run. */
+  SETUP_TIMEOUT_MS: positiveInt(15 * 60_000),
+  TEST_TIMEOUT_MS: positiveInt(10 * 60_000),
   SANDBOX_STEP_DELAY_MS: z.coerce.number().int().nonnegative().default(2000),
+  /** How the agent is isolated from the host: bubblewrap namespaces, or (explicitly) not at all. */
+  AGENT_ISOLATION: z.enum(["bubblewrap", "off"]).default("bubblewrap"),
 
   JIRA_BASE_URL: optionalUrl,
   JIRA_EMAIL: optionalString,
@@ -57,13 +88,7 @@ export const EnvSchema = z.object({
   REVIEW_CRON: z.string().trim().min(1).default("0 2 * * *"),
   REVIEW_TZ: z.string().trim().min(1).default("UTC"),
   REVIEW_WINDOW_HOURS: positiveInt(24).pipe(z.number().max(24 * 31)),
-  REVIEW_COMMENT_ON_PR: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(z.enum(["true", "false", "1", "0", ""]))
-    .default("false")
-    .transform((v) => v === "true" || v === "1"),
+  REVIEW_COMMENT_ON_PR: booleanFlag(),
   SLACK_WEBHOOK_URL: optionalUrl,
 
   REPOS_FILE: z.string().trim().min(1).default("./patchboard.repos.json"),
@@ -92,6 +117,8 @@ export const EnvSchema = z.object({
   PROXY_TRUSTED_IPS: optionalString,
 
   TASK_RATE_LIMIT_PER_MINUTE: positiveInt(10),
+  DIFF_RATE_LIMIT_PER_MINUTE: positiveInt(30),
+  EVENT_STREAMS_PER_PERSON: positiveInt(6),
   /** Reverse proxies whose X-Forwarded-* headers are believed (https detection, client IP). */
   TRUST_PROXY: optionalString,
   PROTECTED_PATHS: optionalString,
@@ -104,6 +131,38 @@ export const EnvSchema = z.object({
   PRICE_INPUT_PER_MILLION: price.default(1.25),
   PRICE_CACHED_INPUT_PER_MILLION: price.default(0.125),
   PRICE_OUTPUT_PER_MILLION: price.default(10),
+  /** Review pull requests from forks too (their text and code are anyone's). */
+  REVIEW_FORKS: booleanFlag(),
+
+  /** PostgreSQL instead of SQLite in DATA_DIR: `postgres://user:password@host:5432/db`. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine(
+      (v) => v === "" || /^postgres(ql)?:\/\/[^\s]+$/.test(v),
+      "must be a postgres:// or postgresql:// URL",
+    )
+    .transform((v) => (v === "" ? undefined : v))
+    .optional(),
+
+  /** After the pull request: webhooks, CI and review follow-ups, Jira triggers, polling. */
+  GITHUB_WEBHOOK_SECRET: optionalString,
+  GITHUB_MENTION: z.string().trim().min(2).default("@patchboard"),
+  CI_FIX_MAX_ROUNDS: z.coerce.number().int().min(0).max(20).default(2),
+  REVIEW_MAX_ROUNDS: z.coerce.number().int().min(0).max(50).default(5),
+  GITHUB_POLL_INTERVAL_MS: z.coerce.number().int().nonnegative().default(0),
+  JIRA_WEBHOOK_SECRET: optionalString,
+  JIRA_TRIGGER_LABEL: z.string().trim().min(1).default("patchboard-fix"),
+  JIRA_TRANSITION_ON_MERGE: optionalString,
+
+  /** Budgets on model spend, in PRICE_CURRENCY; the model gateway enforces them. */
+  TASK_BUDGET: optionalBudget,
+  DAILY_BUDGET: optionalBudget,
+  PERSON_DAILY_BUDGET: optionalBudget,
+  REPO_DAILY_BUDGET: optionalBudget,
+  MAX_REQUESTS_PER_TASK: z
+    .union([z.literal("").transform(() => undefined), z.coerce.number().int().positive()])
+    .optional(),
 });
 /** The raw environment after parsing. */
 export type Env = z.infer<typeof EnvSchema>;

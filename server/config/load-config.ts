@@ -7,6 +7,7 @@ import { EnvSchema, type Env } from "./env-schema.js";
 import { authConfig } from "./auth-config.js";
 import { IpAllowList } from "./ip-allow-list.js";
 import { readReposFile } from "./repos-file.js";
+import type { RepoConfig } from "../domain/repo-config.js";
 import { DEFAULT_PROTECTED_PATHS } from "../domain/publish-guard/index.js";
 import { parseReviewSchedule } from "../domain/reviews/review-schedule.js";
 
@@ -53,6 +54,7 @@ export function loadConfig(
     return { mode, config: base, env };
   }
   const config = productionConfig(env, base, cwd, problems);
+  if (config !== null) config.setupEnvValues = setupEnvValues(config.repos, source, problems);
   if (problems.length > 0 || config === null) throw new ConfigError(problems);
   return { mode, config };
 }
@@ -69,6 +71,17 @@ function baseConfig(
     problems.push(
       `CODEX_HOME: ${codexHome} is under the temporary folder, where Codex misbehaves; set CODEX_HOME (or DATA_DIR) elsewhere`,
     );
+  } else if (isInside(dataDir, os.tmpdir()) || isInside(dataDir, "/tmp")) {
+    // Each task's own Codex home lives in DATA_DIR/agent-homes.
+    problems.push(
+      `DATA_DIR: ${dataDir} is under the temporary folder, where the tasks' Codex homes (DATA_DIR/agent-homes) cannot live; set DATA_DIR elsewhere`,
+    );
+  }
+  if (env.PATCHBOARD_ROLE !== "all" && env.DATABASE_URL === undefined) {
+    // Processes share nothing but the database: SQLite in one DATA_DIR cannot be it.
+    problems.push(
+      `PATCHBOARD_ROLE: ${env.PATCHBOARD_ROLE} needs DATABASE_URL (PostgreSQL), which API nodes and workers share`,
+    );
   }
   return {
     mode,
@@ -80,6 +93,8 @@ function baseConfig(
     auth: authConfig(env, mode, problems),
     security: {
       taskRateLimitPerMinute: env.TASK_RATE_LIMIT_PER_MINUTE,
+      diffRateLimitPerMinute: env.DIFF_RATE_LIMIT_PER_MINUTE,
+      eventStreamsPerPerson: env.EVENT_STREAMS_PER_PERSON,
       trustProxy: trustProxy(env.TRUST_PROXY, problems),
     },
     publishGuard: {
@@ -87,6 +102,16 @@ function baseConfig(
       maxDiffBytes: env.MAX_DIFF_BYTES,
     },
     reviews: reviewConfig(env, problems),
+    hooks: {
+      githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET ?? null,
+      githubMention: env.GITHUB_MENTION,
+      ciFixMaxRounds: env.CI_FIX_MAX_ROUNDS,
+      reviewMaxRounds: env.REVIEW_MAX_ROUNDS,
+      githubPollIntervalMs: env.GITHUB_POLL_INTERVAL_MS,
+      jiraWebhookSecret: env.JIRA_WEBHOOK_SECRET ?? null,
+      jiraTriggerLabel: env.JIRA_TRIGGER_LABEL,
+      jiraTransitionOnMerge: env.JIRA_TRANSITION_ON_MERGE ?? null,
+    },
     git: { authorName: env.GIT_AUTHOR_NAME, authorEmail: env.GIT_AUTHOR_EMAIL },
     pricing: {
       currency: env.PRICE_CURRENCY,
@@ -94,14 +119,52 @@ function baseConfig(
       cachedInputPerMillion: env.PRICE_CACHED_INPUT_PER_MILLION,
       outputPerMillion: env.PRICE_OUTPUT_PER_MILLION,
     },
+    budgets: {
+      task: env.TASK_BUDGET ?? null,
+      daily: env.DAILY_BUDGET ?? null,
+      person: env.PERSON_DAILY_BUDGET ?? null,
+      repo: env.REPO_DAILY_BUDGET ?? null,
+      maxRequestsPerTask: env.MAX_REQUESTS_PER_TASK ?? null,
+    },
+    role: env.PATCHBOARD_ROLE,
+    workerHealthPort: env.WORKER_HEALTH_PORT ?? null,
     tasks: {
       maxConcurrent: env.MAX_CONCURRENT_TASKS,
+      totalMaxConcurrent: env.TOTAL_MAX_CONCURRENT_TASKS ?? null,
+      leaseMs: env.TASK_LEASE_MS,
       turnTimeoutMs: env.CODEX_TURN_TIMEOUT_MS,
       idleTimeoutMs: env.CODEX_IDLE_TIMEOUT_MS,
       workspaceRetentionHours: env.WORKSPACE_RETENTION_HOURS,
+      setupTimeoutMs: env.SETUP_TIMEOUT_MS,
+      testTimeoutMs: env.TEST_TIMEOUT_MS,
     },
     codexHome,
+    isolation: env.AGENT_ISOLATION,
+    database: { url: env.DATABASE_URL ?? null },
   };
+}
+
+/**
+ * The values of the variables named by the repositories' `setupEnv`, taken from the
+ * server's environment now (setup alone sees them, never the agent). A name that is not
+ * set is a start-up problem: a setup that silently lacks its registry token fails later
+ * and less clearly.
+ */
+function setupEnvValues(
+  repos: readonly RepoConfig[],
+  source: Record<string, string | undefined>,
+  problems: string[],
+): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const repo of repos) {
+    for (const name of repo.setupEnv ?? []) {
+      const value = source[name];
+      if (value === undefined) {
+        problems.push(`REPOS_FILE: ${repo.github}: setupEnv names ${name}, which is not set`);
+      } else values[name] = value;
+    }
+  }
+  return values;
 }
 
 /** `TRUST_PROXY`: loopback plus the listed proxies. */
@@ -133,6 +196,7 @@ function reviewConfig(env: Env, problems: string[]): ReviewConfig {
     windowHours: env.REVIEW_WINDOW_HOURS,
     commentOnPr: env.REVIEW_COMMENT_ON_PR,
     slackWebhookUrl: env.SLACK_WEBHOOK_URL ?? null,
+    reviewForks: env.REVIEW_FORKS,
   };
 }
 

@@ -11,6 +11,10 @@ export function secretValues(config: BaseConfig | AppConfig): string[] {
     config.auth.sessionSecret,
     config.auth.oidc?.clientSecret,
     ...config.auth.apiTokens.map((t) => t.token),
+    config.database?.url ?? undefined,
+    databasePassword(config.database?.url ?? null),
+    config.hooks?.githubWebhookSecret,
+    config.hooks?.jiraWebhookSecret,
   ];
   if ("codex" in config) {
     values.push(config.codex.apiKey, config.github.token);
@@ -19,6 +23,17 @@ export function secretValues(config: BaseConfig | AppConfig): string[] {
     );
   }
   return [...new Set(values.filter((v): v is string => typeof v === "string" && v !== ""))];
+}
+
+/** The password inside a DATABASE_URL, if it has one (logs must not show it alone either). */
+function databasePassword(url: string | null): string | undefined {
+  if (url === null) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === "" ? undefined : password;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   github_unavailable: 502,
   codex_auth: 502,
   codex_unavailable: 502,
+  budget_exceeded: 402,
 };
 
 /** Options for an {@link AppError}. */

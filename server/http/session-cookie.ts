@@ -74,14 +74,19 @@ export async function startSession(deps: {
   req: Request;
   res: Response;
   user: User;
+  /** The directory's groups at sign-in; null for a dev sign-in. */
+  groups: string[] | null;
 }): Promise<void> {
   const { secret, idHash } = newSessionSecret();
   const now = deps.now();
   await deps.sessions.create({
     idHash,
     user: deps.user,
+    groups: deps.groups,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.sessionTtlMs).toISOString(),
+    // Signing in is the first time the session is seen.
+    lastSeenAt: now.toISOString(),
   });
   writeSessionCookie(deps.req, deps.res, secret, deps.sessionTtlMs);
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { access, mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
@@ -23,7 +24,6 @@ import {
   SAMPLE_BASE_BRANCH,
   SAMPLE_GITHUB_REPO,
 } from "./sample-data/sample-repo.js";
-import { SAMPLE_TEST_COMMAND } from "./sample-data/scenario-kit.js";
 import { DEFAULT_STEP_DELAY_MS, sandboxScripts } from "./sample-data/scripts.js";
 import { SAMPLE_JIRA_PROJECT, SAMPLE_TRANSITIONS, sampleTickets } from "./sample-data/tickets.js";
 
@@ -159,13 +159,31 @@ function stepDelay(options: SandboxOptions): number {
     : DEFAULT_STEP_DELAY_MS;
 }
 
+/** What a sandbox started from a hand-built base configuration (tests) gets. */
+const DEFAULT_SANDBOX_HOOKS: NonNullable<BaseConfig["hooks"]> = {
+  githubWebhookSecret: null,
+  githubMention: "@patchboard",
+  ciFixMaxRounds: 2,
+  reviewMaxRounds: 5,
+  githubPollIntervalMs: 0,
+  jiraWebhookSecret: null,
+  jiraTriggerLabel: "patchboard-fix",
+  jiraTransitionOnMerge: null,
+};
+
 function sandboxConfig(
   base: BaseConfig,
   fakes: { jira: FakeJira; github: FakeGitHub; model: ScriptedModel },
   remotePath: string,
+  webhookSecret: string,
 ): AppConfig {
   return {
     ...base,
+    // The built-in GitHub signs its webhooks with a secret made for this run.
+    hooks: {
+      ...(base.hooks ?? DEFAULT_SANDBOX_HOOKS),
+      githubWebhookSecret: webhookSecret,
+    },
     auth: {
       ...base.auth,
       devUsers: base.auth.devUsers.length > 0 ? base.auth.devUsers : [...SANDBOX_PERSONAS],
@@ -185,7 +203,10 @@ function sandboxConfig(
         github: SAMPLE_GITHUB_REPO,
         baseBranch: SAMPLE_BASE_BRANCH,
         cloneUrl: remotePath,
-        testCommand: SAMPLE_TEST_COMMAND,
+        // The server's own run reads node:test's TAP per test: the sample repository's base
+        // already fails 13 of its 37 tests, so the exit code alone would never say "ready".
+        testCommand: "node --test-reporter=tap test/run.js",
+        testReport: { format: "tap", path: null },
         reviewers: [ENGINEER_GITHUB_LOGIN],
       },
     ],
@@ -258,12 +279,14 @@ export async function startSandbox(
       logger.warn({ err: error }, "sandbox github state not saved"),
     );
     closers.push(() => persistedGitHub.stop());
-    const config = sandboxConfig(base, { jira, github, model }, paths.remote);
+    const webhookSecret = randomBytes(24).toString("base64url");
+    const config = sandboxConfig(base, { jira, github, model }, paths.remote, webhookSecret);
     const running = await startServer(
       config,
       logger,
       options.webDir === undefined ? {} : { webDir: options.webDir },
     );
+    github.setWebhook({ url: `${running.url}/api/webhooks/github`, secret: webhookSecret });
     logger.info(
       {
         url: running.url,

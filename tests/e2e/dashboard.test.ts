@@ -1,42 +1,46 @@
-import { mkdtemp } from "node:fs/promises";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { pino } from "pino";
-import { DEFAULT_WEB_DIR } from "../../server/bootstrap/start-server.js";
-import { loadConfig } from "../../server/config/load-config.js";
-import { startSandbox, type RunningSandbox } from "../../server/sandbox/start-sandbox.js";
-import { makeCodexHome } from "../support/codex-fixtures.js";
+import type { RunningSandbox } from "../../server/sandbox/start-sandbox.js";
+import { removeDir } from "../support/codex-fixtures.js";
 import { launchBrowser, screenshot, watchPage } from "../support/e2e-browser.js";
+import { signInAs } from "../support/e2e-pages.js";
+import {
+  fixTicket,
+  startFix,
+  startTestSandbox,
+  waitForTask,
+  waitForTaskState,
+  type TestSandbox,
+} from "../support/sandbox-harness.js";
 
 /**
  * The dashboard in a real browser against the real server in sandbox mode: the real
  * Codex binary on the scripted model, the built-in Jira and GitHub, SQLite on disk.
+ * Each test works on its own ticket and makes the tasks it needs, so any one runs alone.
  */
+let harness: TestSandbox;
 let sandbox: RunningSandbox;
 let browser: Browser;
 
 beforeAll(async () => {
-  const dataDir = await mkdtemp(path.join(await makeCodexHome(), "e2e-data-"));
-  const loaded = loadConfig({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "silent" });
-  if (loaded.mode !== "sandbox") throw new Error("expected the sandbox");
-  sandbox = await startSandbox(loaded.config, pino({ level: "silent" }), {
-    reset: true,
-    stepDelayMs: 0,
-    webDir: DEFAULT_WEB_DIR,
-  });
+  harness = await startTestSandbox({}, undefined, { web: true });
+  sandbox = harness.running;
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await sandbox?.close();
+  await harness?.close();
+  if (harness) await removeDir(harness.dataDir);
 });
 
-async function signIn(page: Page, persona: RegExp): Promise<void> {
-  await page.goto(sandbox.url);
-  await page.getByRole("heading", { name: "Sign in" }).waitFor();
-  await page.getByRole("button", { name: persona }).click();
-  await page.getByRole("heading", { name: "Tickets" }).waitFor();
+function signIn(page: Page, persona: RegExp): Promise<void> {
+  return signInAs(page, sandbox.url, persona);
+}
+
+/** The sandbox's pull requests for a ticket (their branches are named after it). */
+function pullRequestsFor(ticketKey: string) {
+  const prefix = `codex/${ticketKey.toLowerCase()}-`;
+  return sandbox.sandbox.github.pullRequests().filter((p) => p.head.ref.startsWith(prefix));
 }
 
 async function fixFromTickets(page: Page, ticketKey: string): Promise<void> {
@@ -66,11 +70,13 @@ describe("dashboard", () => {
     await page.getByText("Free shipping", { exact: false }).first().waitFor();
     await screenshot(page, "03-task-done");
 
-    // The tickets list links to the task instead of offering a second fix while it ran;
-    // once done the row offers Fix again.
-    const prs = sandbox.sandbox.github.pullRequests();
-    expect(prs).toHaveLength(1);
-    expect(prs[0]?.head.ref).toMatch(/^codex\/shop-141-/);
+    expect(pullRequestsFor("SHOP-141")).toHaveLength(1);
+
+    // Once the task is done, the ticket's row offers Fix again (no running task to link to).
+    await page.getByRole("link", { name: "Tickets", exact: true }).click();
+    const row = page.getByRole("row").filter({ hasText: "SHOP-141" });
+    await row.getByRole("button", { name: /Fix this bug/ }).waitFor();
+    await expect(row.getByRole("link", { name: /View/ }).count()).resolves.toBe(0);
 
     // The History page is refused to a product manager even by URL.
     await page.goto(`${sandbox.url}/history`);
@@ -92,36 +98,29 @@ describe("dashboard", () => {
     await pr.getByText(/draft/i).first().waitFor();
     await screenshot(page, "04-draft-pr");
 
-    await page.getByRole("textbox").last().fill("Also fix the dispatch rule for Friday orders");
+    const message = "Also fix the dispatch rule for Friday orders";
+    await page.getByLabel("Message to the agent").fill(message);
     await page.getByRole("button", { name: "Send follow-up" }).click();
-    await page.getByText("Also fix the dispatch rule for Friday orders").first().waitFor();
-    await page
-      .getByText(/Follow-up from eve@acme\.test/)
-      .first()
-      .waitFor({ timeout: 180_000 })
-      .catch(() => undefined);
-    // The follow-up turn finishes and its change is pushed to the same pull request.
-    await expect
-      .poll(
-        () =>
-          sandbox.sandbox.github
-            .pullRequests()
-            .filter((p) => p.head.ref.startsWith("codex/shop-152-")).length,
-        { timeout: 180_000 },
-      )
-      .toBe(1);
+    // The timeline shows the follow-up turn: who asked, and what.
+    const turn = page.locator(".activity__item--turn").filter({ hasText: "Follow-up" });
+    await turn.filter({ hasText: "by eve@acme.test" }).filter({ hasText: message }).waitFor();
+    // The follow-up turn finishes and its change is pushed to the same pull request, which
+    // gets a comment quoting the engineer.
     await expect
       .poll(
         () => {
-          const pull = sandbox.sandbox.github
-            .pullRequests()
-            .find((p) => p.head.ref.startsWith("codex/shop-152-"));
-          return pull ? sandbox.sandbox.github.comments("acme/storefront", pull.number).length : 0;
+          const pull = pullRequestsFor("SHOP-152")[0];
+          return pull
+            ? sandbox.sandbox.github.comments("acme/storefront", pull.number).map((c) => c.body)
+            : [];
         },
         { timeout: 180_000 },
       )
-      .toBeGreaterThan(0);
-    // The follow-up made the tests pass: the pull request is no longer a draft.
+      .toEqual([expect.stringContaining(`Follow-up from eve@acme.test:\n\n> ${message}`)]);
+    expect(pullRequestsFor("SHOP-152")).toHaveLength(1);
+    // The follow-up made the tests pass: the pull request is no longer a draft, on GitHub
+    // and then on the page.
+    await expect.poll(() => pullRequestsFor("SHOP-152")[0]?.draft, { timeout: 60_000 }).toBe(false);
     await expect.poll(() => pr.locator(".tag--draft").count(), { timeout: 60_000 }).toBe(0);
     await page
       .getByText(/ready for review/)
@@ -132,15 +131,47 @@ describe("dashboard", () => {
   });
 
   it("an admin reads the History", async () => {
+    // Its own finished task, made through the API as the dashboard would.
+    const ada = await harness.signIn("ada@acme.test");
+    const task = await fixTicket(ada, "SHOP-150");
+    expect(task).toMatchObject({ ticketKey: "SHOP-150", status: "completed" });
+
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await signIn(page, /Ada Brooks/);
     await page.getByRole("link", { name: "History" }).click();
     await page.getByRole("heading", { name: "History" }).waitFor();
-    await page.getByText("SHOP-141").first().waitFor();
-    await page.getByText("SHOP-152").first().waitFor();
-    // Each task says what it was: the ticket's summary under its key.
-    await page.getByText("Free shipping not applied to orders of exactly $50.00").first().waitFor();
+    // Each task says what it was: the ticket's summary under its key, and links to it.
+    const row = page.getByRole("row").filter({ hasText: "SHOP-150" });
+    await row
+      .getByText("Sales tax is calculated on the price before the coupon discount")
+      .waitFor();
     await screenshot(page, "06-history");
     await page.close();
+  });
+
+  it("the tickets list links to a running task instead of offering a second fix", async () => {
+    const ada = await harness.signIn("ada@acme.test");
+    // The model stalls on SHOP-155's first request, so the task is running while we look.
+    sandbox.sandbox.model.setFaults([
+      {
+        kind: "stall",
+        stallMs: 120_000,
+        when: (ctx) => ctx.firstUserMessage.includes("Key: SHOP-155"),
+      },
+    ]);
+    const running = await startFix(ada, "SHOP-155");
+    await waitForTaskState(ada, running.id, (t) => t.status === "running");
+
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await signIn(page, /Pat Morgan/);
+    const row = page.getByRole("row").filter({ hasText: "SHOP-155" });
+    const link = row.getByRole("link", { name: /Running/ });
+    await link.waitFor();
+    await expect(link.getAttribute("href")).resolves.toBe(`/tasks/${running.id}`);
+    await expect(row.getByRole("button", { name: /Fix this bug/ }).count()).resolves.toBe(0);
+    await page.close();
+
+    expect((await ada.post(`/api/tasks/${running.id}/cancel`)).status).toBe(202);
+    expect((await waitForTask(ada, running.id)).status).toBe("cancelled");
   });
 });

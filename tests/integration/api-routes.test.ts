@@ -330,8 +330,18 @@ describe("tasks", () => {
     expect(csv.headers["content-disposition"]).toContain("attachment");
     expect(csv.text.split("\n")[0]).toBe(
       "id,kind,ticketKey,title,repo,status,outcome,createdBy,createdAt,startedAt,finishedAt," +
-        "durationSeconds,pullRequest,inputTokens,cachedInputTokens,outputTokens,errorCode",
+        "durationSeconds,pullRequest,inputTokens,cachedInputTokens,outputTokens,errorCode," +
+        "pullRequestState,pullRequestOpenedAt,pullRequestMergedAt,ciRounds,reviewRounds,firstCiGreen",
     );
+    // The pull request is not tracked here (no store for it): its state from the task only.
+    expect(csv.text.split("\n")[1]?.split(",").slice(-6)).toEqual([
+      task.pullRequest?.state ?? "",
+      "",
+      "",
+      "",
+      "",
+      "",
+    ]);
     expect(csv.text.split("\n")[1]).toContain(`${task.id},fix,CALC-1,`);
   });
 
@@ -376,7 +386,7 @@ describe("tasks", () => {
         (await h.as("admin").get("/api/tasks?cursor=%%%").expect(400)).body,
         "validation_error",
       ).message,
-    ).toBeTruthy();
+    ).toBe("The cursor is invalid");
     expect(
       expectError(
         (await h.as("admin").get("/api/tasks?from=yesterday").expect(400)).body,

@@ -1,26 +1,22 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
 import path from "node:path";
-import { Writable } from "node:stream";
 import {
   TaskEventListResponseSchema,
   TaskListResponseSchema,
   TaskResponseSchema,
-  type Task,
 } from "../../shared/index.js";
-import { startServer, type RunningServer } from "../../server/bootstrap/start-server.js";
-import type { AppConfig } from "../../server/config/app-config.js";
-import { createLogger } from "../../server/logger.js";
-import { startFakeGitHub, type FakeGitHub } from "../../server/sandbox/fake-github/index.js";
-import { startFakeJira, type FakeJira } from "../../server/sandbox/fake-jira/index.js";
-import {
-  SCRIPTED_MODEL_NAME,
-  startScriptedModel,
-  type ScriptedModel,
-} from "../../server/sandbox/scripted-model/index.js";
+import type { FakeGitHub } from "../../server/sandbox/fake-github/index.js";
+import type { FakeJira } from "../../server/sandbox/fake-jira/index.js";
+import type { ScriptedModel } from "../../server/sandbox/scripted-model/index.js";
 import { completedCommandsOf, pipelineScript, SUM_PROJECT } from "../support/pipeline-fixtures.js";
-import { git, makeBareRepo, TempDirs, type BareRepo } from "../support/git-fixtures.js";
-import { makeCodexHome } from "../support/codex-fixtures.js";
+import {
+  fixtureRepoConfig,
+  git,
+  makeBareRepo,
+  TempDirs,
+  type BareRepo,
+} from "../support/git-fixtures.js";
+import { startPipelineServer, type PipelineServer } from "../support/pipeline-server.js";
 
 /**
  * The whole fix flow for real: the real Codex binary driven by the scripted model, the
@@ -37,17 +33,20 @@ const SECRETS = {
 
 const tmp = new TempDirs();
 let repo: BareRepo;
+let world: PipelineServer;
 let jira: FakeJira;
 let github: FakeGitHub;
 let model: ScriptedModel;
-let server: RunningServer;
-const logLines: string[] = [];
+let logLines: string[];
 
 beforeAll(async () => {
   repo = await makeBareRepo(tmp, SUM_PROJECT);
-  jira = await startFakeJira({
-    credentials: { email: "bot@acme.test", apiToken: SECRETS.jiraToken },
-    issues: [
+  // A secret in the server's own environment must not reach the agent either.
+  process.env.PATCHBOARD_PIPELINE_SECRET = "server-env-secret-4242";
+  world = await startPipelineServer({
+    repos: [fixtureRepoConfig(repo.bare, { testCommand: "npm test", reviewers: ["ada"] })],
+    collaborators: ["ada"],
+    tickets: [
       {
         key: "CALC-7",
         summary: "sum() returns the difference",
@@ -59,108 +58,32 @@ beforeAll(async () => {
         ],
       },
     ],
-  });
-  github = await startFakeGitHub({
-    token: SECRETS.githubToken,
-    repos: {
-      "acme/calc": { bareRepoPath: repo.bare, defaultBranch: "main", collaborators: ["ada"] },
-    },
-  });
-  model = await startScriptedModel({ scripts: [pipelineScript("CALC-7")] });
-  const dataDir = await mkdtemp(path.join(await makeCodexHome(), "data-"));
-  // A secret in the server's own environment must not reach the agent either.
-  process.env.PATCHBOARD_PIPELINE_SECRET = "server-env-secret-4242";
-  const config: AppConfig = {
-    mode: "production",
-    version: "test",
-    port: 0,
-    host: "127.0.0.1",
-    dataDir,
-    logLevel: "debug",
-    auth: {
-      mode: "dev",
-      devUsers: [],
-      apiTokens: [
-        { token: SECRETS.serviceToken, user: { email: "pat@acme.test", name: "Pat", role: "pm" } },
-        {
-          token: SECRETS.engineerToken,
-          user: { email: "eve@acme.test", name: "Eve", role: "engineer" },
-        },
-      ],
-      sessionTtlMs: 3_600_000,
-    },
-    git: { authorName: "Patchboard", authorEmail: "patchboard@acme.test" },
-    pricing: {
-      currency: "USD",
-      inputPerMillion: 1,
-      cachedInputPerMillion: 0.1,
-      outputPerMillion: 10,
-    },
-    tasks: {
-      maxConcurrent: 2,
-      turnTimeoutMs: 120_000,
-      idleTimeoutMs: 60_000,
-      workspaceRetentionHours: 72,
-    },
-    codexHome: path.join(dataDir, "codex-home"),
-    codex: { apiKey: SECRETS.codexKey, baseUrl: model.url, model: SCRIPTED_MODEL_NAME },
-    jira: {
-      baseUrl: jira.url,
-      auth: { kind: "basic", email: "bot@acme.test", apiToken: SECRETS.jiraToken },
-      jql: "issuetype = Bug ORDER BY created DESC",
-      transitionOnStart: "In Progress",
-      transitionOnPr: "In Review",
-    },
-    github: { token: SECRETS.githubToken, apiUrl: github.url },
-    repos: [
+    scripts: [pipelineScript("CALC-7")],
+    apiTokens: [
+      { token: SECRETS.serviceToken, user: { email: "pat@acme.test", name: "Pat", role: "pm" } },
       {
-        jiraProject: "CALC",
-        github: "acme/calc",
-        baseBranch: "main",
-        cloneUrl: repo.bare,
-        testCommand: "npm test",
-        reviewers: ["ada"],
+        token: SECRETS.engineerToken,
+        user: { email: "eve@acme.test", name: "Eve", role: "engineer" },
       },
     ],
-  };
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
+    secrets: SECRETS,
+    config: {
+      logLevel: "debug",
+      jira: { transitionOnStart: "In Progress", transitionOnPr: "In Review" },
     },
+    captureLogs: true,
   });
-  server = await startServer(config, createLogger({ level: "debug", destination: sink }), {
-    webDir: null,
-  });
+  ({ jira, github, model, logLines } = world);
 }, 60_000);
 
 afterAll(async () => {
   delete process.env.PATCHBOARD_PIPELINE_SECRET;
-  await server?.close();
-  await Promise.all([model?.close(), jira?.close(), github?.close()]);
+  await world?.close();
   await tmp.cleanup();
 });
 
-async function api(pathname: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${server.url}${pathname}`, {
-    ...init,
-    headers: {
-      Authorization: `Bearer ${SECRETS.serviceToken}`,
-      "Content-Type": "application/json",
-      Accept: "application/json",
-      ...(init.headers ?? {}),
-    },
-  });
-}
-
-async function waitForFinal(id: string): Promise<Task> {
-  for (let i = 0; i < 600; i += 1) {
-    const task = TaskResponseSchema.parse(await (await api(`/api/tasks/${id}`)).json()).task;
-    if (["completed", "failed", "cancelled"].includes(task.status)) return task;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("task did not finish");
-}
+const api = (pathname: string, init: RequestInit = {}) => world.api(pathname, init);
+const waitForFinal = (id: string) => world.waitForTask(id);
 
 describe("Fix this bug, end to end", () => {
   it("opens a pull request whose branch fixes the bug and whose tests pass", async () => {
@@ -193,7 +116,10 @@ describe("Fix this bug, end to end", () => {
     expect(pr).toMatchObject({ head: { ref: branch }, base: { ref: "main" }, draft: false });
     expect(pr?.title).toBe("CALC-7: sum() returns the difference");
     expect(pr?.body).toContain(`Fixes [CALC-7](${jira.url}/browse/CALC-7)`);
-    expect(pr?.body).toContain("`npm test` passed");
+    // The verdict is the server's own test run, not the agent's word.
+    expect(pr?.body).toMatch(
+      /The server ran `npm test` itself \(isolated, network off\): \*\*passed\*\*/,
+    );
     expect(pr?.requested_reviewers.map((u) => u.login)).toEqual(["ada"]);
     expect(task.pullRequest).toEqual({ url: pr?.html_url, number: pr?.number, draft: false });
 

@@ -1,8 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import pino from "pino";
-import { createGitWorkspaces } from "../../server/adapters/git/index.js";
 import { isAppError } from "../../server/domain/app-error.js";
 import type { RepoConfig } from "../../server/domain/repo-config.js";
 import type { Workspaces } from "../../server/domain/ports/workspaces.js";
@@ -10,11 +8,11 @@ import {
   commitAndPush,
   git,
   makeBareRepo,
+  makeWorkspacesWorld,
   TempDirs,
   type BareRepo,
 } from "../support/git-fixtures.js";
 
-const logger = pino({ level: "silent" });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const author = { name: "Patchboard", email: "patchboard@example.test" };
 const tmp = new TempDirs();
@@ -25,22 +23,12 @@ let workspaces: Workspaces;
 let repo: RepoConfig;
 
 beforeEach(async () => {
-  remote = await makeBareRepo(tmp, {
+  ({ remote, root, workspaces, repo } = await makeWorkspacesWorld(tmp, {
     "README.md": "# demo\n",
     "src/app.js": "export const x = 1;\n",
     "src/old.js": "obsolete\n",
     ".gitignore": "*.log\n",
-  });
-  root = path.join(await tmp.make("patchboard-ws-"), "workspaces");
-  workspaces = createGitWorkspaces({ root, logger });
-  repo = {
-    jiraProject: "CALC",
-    github: "acme/calc",
-    baseBranch: "main",
-    cloneUrl: remote.bare,
-    testCommand: null,
-    reviewers: [],
-  };
+  }));
 });
 
 afterEach(() => tmp.cleanup());
@@ -86,6 +74,27 @@ describe("git workspaces", () => {
     expect((await stat(mirror)).ino).toBe(inode);
     expect(b.baseSha).toBe(newMain);
     expect(await readFile(path.join(b.path, "src/app.js"), "utf8")).toBe("export const x = 2;\n");
+  });
+
+  it("fetches from the configured URL even after someone else rewrote the mirror's config", async () => {
+    await workspaces.prepare(repo, "task-a", "codex/calc-1-first"); // the clone
+    await workspaces.prepare(repo, "task-b", "codex/calc-2-second"); // a fetch: URL checked
+    const mirror = path.join(root, "mirrors", "acme__calc.git");
+    // The URL the server checked last is remembered; a change it did not make must be seen.
+    git(mirror, "config", "remote.origin.url", "/nonexistent/elsewhere.git");
+    const newMain = await commitAndPush(remote, "main", { "src/app.js": "export const x = 3;\n" });
+    const c = await workspaces.prepare(repo, "task-c", "codex/calc-3-third");
+    expect(git(mirror, "config", "--get", "remote.origin.url")).toBe(remote.bare);
+    expect(c.baseSha).toBe(newMain);
+    // And a repositories file naming another remote moves the mirror to it.
+    const moved = await makeBareRepo(tmp, { "README.md": "# moved\n" });
+    const d = await workspaces.prepare(
+      { ...repo, cloneUrl: moved.bare },
+      "task-d",
+      "codex/calc-4-fourth",
+    );
+    expect(git(mirror, "config", "--get", "remote.origin.url")).toBe(moved.bare);
+    expect(d.baseSha).toBe(git(moved.bare, "rev-parse", "main"));
   });
 
   it("reuses a task's existing worktree as it is", async () => {
@@ -171,13 +180,18 @@ describe("git workspaces", () => {
 
   it("stages everything, commits exactly that and pushes the branch to the remote", async () => {
     const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
-    expect(await workspaces.stage(ws)).toBe("");
+    expect(await workspaces.stage(ws)).toEqual({ diff: "", files: [] });
     expect(await workspaces.commitStaged(ws, "nothing yet", author)).toBeNull();
 
     await writeFile(path.join(ws.path, "src/new.js"), "export const y = 1;\n");
     await rm(path.join(ws.path, "src/old.js"));
     await writeFile(path.join(ws.path, "debug.log"), "ignored\n");
-    const staged = await workspaces.stage(ws);
+    const change = await workspaces.stage(ws);
+    expect(change.files.map((f) => [f.path, f.status]).sort()).toEqual([
+      ["src/new.js", "added"],
+      ["src/old.js", "deleted"],
+    ]);
+    const staged = change.diff;
     expect(staged).toContain("diff --git a/src/new.js b/src/new.js\nnew file mode 100644");
     expect(staged).toContain("diff --git a/src/old.js b/src/old.js\ndeleted file mode 100644");
     expect(staged).not.toContain("debug.log");
@@ -209,15 +223,17 @@ describe("git workspaces", () => {
     );
   });
 
-  it("returns the agent's own commit when nothing is left uncommitted", async () => {
+  it("publishes an agent's own commit as the server's one commit on the base", async () => {
     const ws = await workspaces.prepare(repo, "task-a", "codex/calc-1-first");
     await writeFile(path.join(ws.path, "src/app.js"), "export const x = 9;\n");
     git(ws.path, "commit", "-q", "-am", "agent commit");
-    expect(await workspaces.stage(ws)).toContain("+export const x = 9;");
-    expect(await workspaces.commitStaged(ws, "unused", author)).toBe(
-      git(ws.path, "rev-parse", "HEAD"),
-    );
-    expect(git(ws.path, "log", "-1", "--format=%s")).toBe("agent commit");
+    const agentTree = git(ws.path, "rev-parse", "HEAD^{tree}");
+    expect((await workspaces.stage(ws)).diff).toContain("+export const x = 9;");
+    const sha = await workspaces.commitStaged(ws, "server commit", author);
+    expect(sha).toBe(git(ws.path, "rev-parse", "HEAD"));
+    expect(git(ws.path, "log", "--format=%s", `${ws.baseSha}..HEAD`)).toBe("server commit");
+    expect(git(ws.path, "rev-parse", "HEAD^{tree}")).toBe(agentTree);
+    expect(git(ws.path, "rev-parse", "HEAD^")).toBe(ws.baseSha);
   });
 
   it("refuses to stage or commit when the agent left the task's branch", async () => {

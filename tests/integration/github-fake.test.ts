@@ -1,5 +1,6 @@
 import { startFakeGitHub } from "../../server/sandbox/fake-github/index.js";
-import { commitAndPush, TempDirs } from "../support/git-fixtures.js";
+import { commitAndPush, git, TempDirs } from "../support/git-fixtures.js";
+import { forkOf } from "../support/fork-fixtures.js";
 import {
   FAKE_TOKEN,
   startFakeGitHubFixture,
@@ -213,6 +214,82 @@ describe("fake GitHub", () => {
     });
     expect(next.json).toMatchObject({ number: 2 });
     expect(next.json.id).toBeGreaterThan((restored as unknown as { id: number }).id);
+  });
+
+  it("opens pull requests from a fork's branch (owner:branch) and follows pushes to the fork", async () => {
+    const forkBare = await forkOf(tmp, fx.remote.bare);
+    const fork = { bare: forkBare, work: `${forkBare}-work`, defaultBranch: "main" };
+    git(fx.remote.bare, "clone", "--quiet", fork.bare, fork.work);
+    git(fork.work, "config", "user.email", "bot@example.test");
+    git(fork.work, "config", "user.name", "Bot");
+    await fx.github.close();
+    fx.github = await startFakeGitHub({
+      token: FAKE_TOKEN,
+      repos: {
+        "acme/calc": { bareRepoPath: fx.remote.bare, defaultBranch: "main" },
+        "calc-bot/calc": { bareRepoPath: fork.bare, defaultBranch: "main", forkOf: "acme/calc" },
+      },
+    });
+    const first = await commitAndPush(fork, "codex/f", { "f.txt": "from the fork\n" });
+    const open = (head: string) =>
+      call("POST", "/repos/acme/calc/pulls", { title: "F", head, base: "main" });
+
+    // A stranger's fork, or a branch the fork does not have, is refused like on GitHub.
+    for (const head of ["mallory:codex/f", "calc-bot:codex/never-pushed", "codex/f"]) {
+      const refused = await open(head);
+      expect(refused.status).toBe(422);
+      expect(refused.json).toMatchObject({ errors: [{ field: "head", code: "invalid" }] });
+    }
+    const created = await open("calc-bot:codex/f");
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({
+      number: 1,
+      head: {
+        label: "calc-bot:codex/f",
+        ref: "codex/f",
+        sha: first,
+        repo: { full_name: "calc-bot/calc" },
+      },
+      base: { label: "acme:main", ref: "main", repo: { full_name: "acme/calc" } },
+    });
+    expect((await open("calc-bot:codex/f")).status).toBe(422);
+    const byHead = async (head: string) =>
+      (await call("GET", `/repos/acme/calc/pulls?head=${encodeURIComponent(head)}`)).json.length;
+    expect([await byHead("calc-bot:codex/f"), await byHead("acme:codex/f")]).toEqual([1, 0]);
+    // The fork's branch never lands in the upstream's branches, only in refs/pull/N/head.
+    expect(git(fx.remote.bare, "for-each-ref", "--format=%(refname)", "refs/heads/")).toBe(
+      "refs/heads/main",
+    );
+
+    const second = await commitAndPush(fork, "codex/f", { "g.txt": "more\n" });
+    const pull = await call("GET", "/repos/acme/calc/pulls/1");
+    expect(pull.json).toMatchObject({ head: { sha: second } });
+    expect(git(fx.remote.bare, "rev-parse", "refs/pull/1/head")).toBe(second);
+    const files = (await call("GET", "/repos/acme/calc/pulls/1/files")).json as {
+      filename: string;
+    }[];
+    expect(files.map((f) => f.filename)).toEqual(["f.txt", "g.txt"]);
+    const diff = await call(
+      "GET",
+      "/repos/acme/calc/pulls/1",
+      undefined,
+      "application/vnd.github.diff",
+    );
+    expect(diff.text).toContain("+from the fork");
+  });
+
+  it("refuses to start with a fork of a repository it does not serve", async () => {
+    await expect(
+      startFakeGitHub({
+        repos: {
+          "calc-bot/calc": {
+            bareRepoPath: fx.remote.bare,
+            defaultBranch: "main",
+            forkOf: "acme/nope",
+          },
+        },
+      }),
+    ).rejects.toThrow("fake github: calc-bot/calc forks unknown acme/nope");
   });
 
   it("only lets collaborators be asked for review", async () => {

@@ -97,12 +97,15 @@ describe("Jira descriptions and comments end to end", () => {
     const detail = await tracker.getIssue("CALC-1");
     expect(detail?.description).toBe(MARKDOWN_DESCRIPTION);
     expect(detail?.comments[0]?.body).toBe("Repro with `2/0` too");
-    // The v3 probe 404s once; afterwards only v2 is used.
+    // The v3 probe 404s once; afterwards only v2 is used. Each ticket is also confirmed in
+    // JIRA_JQL's scope with one search (v2's on Data Center).
     await tracker.getIssue("CALC-2");
     expect(dc.requests.map((r) => r.path)).toEqual([
       "/rest/api/3/issue/CALC-1",
       "/rest/api/2/issue/CALC-1",
+      "/rest/api/2/search",
       "/rest/api/2/issue/CALC-2",
+      "/rest/api/2/search",
     ]);
   });
 });

@@ -73,6 +73,9 @@ describe("reliability: workspaces and Codex home", () => {
     expect(removed).not.toContain(running.id);
     expect(existsSync(worktree(finishedTask.id))).toBe(false);
     expect(existsSync(worktree(running.id))).toBe(true);
+    // The agent's own homes go with the worktree; the running task keeps its.
+    expect(existsSync(path.join(world.dataDir, "agent-homes", finishedTask.id))).toBe(false);
+    expect(existsSync(path.join(world.dataDir, "agent-homes", running.id))).toBe(true);
     expect((await api.get(`/api/tasks/${finishedTask.id}/diff`)).text).toBe(diffBefore);
 
     // The held task was left alone; once it has ended, its turn comes.

@@ -44,6 +44,8 @@ describe("the GitHub adapter's review reads", () => {
       ]),
     );
     expect(prs[0]?.headSha).toMatch(/^[0-9a-f]{40}$/);
+    // Same-repository heads are not forks; the description comes along (untrusted, fenced later).
+    expect(prs.every((p) => p.fromFork === false && typeof p.body === "string")).toBe(true);
     expect(prs[0]?.url).toBe(`${fx.github.url}/acme/calc/pull/${prs[0]?.number}`);
     const request = fx.github.requests.find((r) => r.path.includes("/pulls?"));
     expect(request?.path).toContain("sort=updated");

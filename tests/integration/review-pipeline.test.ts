@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { pino } from "pino";
 import {
@@ -6,20 +6,19 @@ import {
   ReviewRunResponseSchema,
   type ReviewRunDetail,
 } from "../../shared/index.js";
-import { startServer, type RunningServer } from "../../server/bootstrap/start-server.js";
-import type { AppConfig } from "../../server/config/app-config.js";
 import { REVIEW_COMMENT_MARKER } from "../../server/domain/reviews/review-text.js";
-import { startFakeGitHub, type FakeGitHub } from "../../server/sandbox/fake-github/index.js";
-import { startFakeJira, type FakeJira } from "../../server/sandbox/fake-jira/index.js";
+import type { FakeGitHub } from "../../server/sandbox/fake-github/index.js";
+import type { FakeJira } from "../../server/sandbox/fake-jira/index.js";
 import { startFakeSlack, type FakeSlack } from "../../server/sandbox/fake-slack/index.js";
+import type { ScriptedModel } from "../../server/sandbox/scripted-model/index.js";
 import {
-  SCRIPTED_MODEL_NAME,
-  startScriptedModel,
-  type ScriptedModel,
-} from "../../server/sandbox/scripted-model/index.js";
-import { makeCodexHome } from "../support/codex-fixtures.js";
-import { commitAndPush, makeBareRepo, TempDirs, type BareRepo } from "../support/git-fixtures.js";
+  commitAndPush,
+  fixtureRepoConfig,
+  makeBareRepo,
+  TempDirs,
+} from "../support/git-fixtures.js";
 import { FAKE_TOKEN, hostFor } from "../support/github-fixtures.js";
+import { startPipelineServer, type PipelineServer } from "../support/pipeline-server.js";
 import { PIPELINE_PRS, reviewerScript } from "../support/review-pipeline-fixtures.js";
 
 /**
@@ -29,41 +28,46 @@ import { PIPELINE_PRS, reviewerScript } from "../support/review-pipeline-fixture
  * 127.0.0.1 — started through the HTTP API's Run now.
  */
 const TOKENS = { admin: "svc-admin-review-0123456789", engineer: "svc-eng-review-0123456789" };
-const JIRA = { email: "bot@acme.test", apiToken: "jira-review-secret-1" };
 
 const tmp = new TempDirs();
-let remote: BareRepo;
+let world: PipelineServer;
 let github: FakeGitHub;
 let jira: FakeJira;
 let slack: FakeSlack;
 let model: ScriptedModel;
-let server: RunningServer;
 let dataDir: string;
 
 beforeAll(async () => {
-  remote = await makeBareRepo(tmp);
-  github = await startFakeGitHub({
-    token: FAKE_TOKEN,
-    repos: { "acme/calc": { bareRepoPath: remote.bare, defaultBranch: "main" } },
-  });
-  const host = hostFor(github, pino({ level: "silent" }));
-  for (const pr of PIPELINE_PRS) {
-    await commitAndPush(remote, pr.branch, pr.files);
-    await host.createPullRequest({
-      repo: "acme/calc",
-      head: pr.branch,
-      base: "main",
-      title: pr.title,
-      body: "",
-      draft: false,
-    });
-  }
-  jira = await startFakeJira({
-    credentials: JIRA,
-    issues: [{ key: "CALC-7", summary: "sum() overflows", status: "In Progress" }],
-  });
+  const remote = await makeBareRepo(tmp);
+  for (const pr of PIPELINE_PRS) await commitAndPush(remote, pr.branch, pr.files);
   slack = await startFakeSlack();
-  model = await startScriptedModel({ scripts: [reviewerScript()] });
+  world = await startPipelineServer({
+    repos: [fixtureRepoConfig(remote.bare)],
+    tickets: [{ key: "CALC-7", summary: "sum() overflows", status: "In Progress" }],
+    scripts: [reviewerScript()],
+    apiTokens: [
+      { token: TOKENS.admin, user: { email: "ann@acme.test", name: "Ann", role: "admin" } },
+      { token: TOKENS.engineer, user: { email: "eve@acme.test", name: "Eve", role: "engineer" } },
+    ],
+    secrets: {
+      codexKey: "sk-review-test",
+      jiraToken: "jira-review-secret-1",
+      githubToken: FAKE_TOKEN,
+    },
+    config: {
+      // A schedule that will not fire during the test; Run now starts the run.
+      reviews: {
+        cron: "0 0 1 1 *",
+        timeZone: "UTC",
+        windowHours: 24,
+        commentOnPr: true,
+        slackWebhookUrl: slack.webhookUrl,
+      },
+    },
+    services: { codexTuning: { requestMaxRetries: 0, streamMaxRetries: 0 } },
+  });
+  ({ github, jira, model } = world);
+  dataDir = world.config.dataDir;
   // The model API fails every request about #3: that review fails, the others must not.
   model.setFaults([
     {
@@ -73,83 +77,27 @@ beforeAll(async () => {
       when: (ctx) => ctx.firstUserMessage.includes("Review pull request #3 "),
     },
   ]);
-  dataDir = await mkdtemp(path.join(await makeCodexHome(), "data-"));
-  const config: AppConfig = {
-    mode: "production",
-    version: "test",
-    port: 0,
-    host: "127.0.0.1",
-    dataDir,
-    logLevel: "silent",
-    auth: {
-      mode: "dev",
-      devUsers: [],
-      apiTokens: [
-        { token: TOKENS.admin, user: { email: "ann@acme.test", name: "Ann", role: "admin" } },
-        { token: TOKENS.engineer, user: { email: "eve@acme.test", name: "Eve", role: "engineer" } },
-      ],
-      sessionTtlMs: 3_600_000,
-    },
-    git: { authorName: "Patchboard", authorEmail: "patchboard@acme.test" },
-    pricing: {
-      currency: "USD",
-      inputPerMillion: 1,
-      cachedInputPerMillion: 0.1,
-      outputPerMillion: 10,
-    },
-    tasks: {
-      maxConcurrent: 2,
-      turnTimeoutMs: 120_000,
-      idleTimeoutMs: 60_000,
-      workspaceRetentionHours: 72,
-    },
-    codexHome: path.join(dataDir, "codex-home"),
-    codex: { apiKey: "sk-review-test", baseUrl: model.url, model: SCRIPTED_MODEL_NAME },
-    jira: {
-      baseUrl: jira.url,
-      auth: { kind: "basic", ...JIRA },
-      jql: "issuetype = Bug ORDER BY created DESC",
-      transitionOnStart: null,
-      transitionOnPr: null,
-    },
-    github: { token: FAKE_TOKEN, apiUrl: github.url },
-    repos: [
-      {
-        jiraProject: "CALC",
-        github: "acme/calc",
-        baseBranch: "main",
-        cloneUrl: remote.bare,
-        testCommand: null,
-        reviewers: [],
-      },
-    ],
-    // A schedule that will not fire during the test; Run now starts the run.
-    reviews: {
-      cron: "0 0 1 1 *",
-      timeZone: "UTC",
-      windowHours: 24,
-      commentOnPr: true,
-      slackWebhookUrl: slack.webhookUrl,
-    },
-  };
-  server = await startServer(config, pino({ level: "silent" }), {
-    webDir: null,
-    services: { codexTuning: { requestMaxRetries: 0, streamMaxRetries: 0 } },
-  });
+  const host = hostFor(github, pino({ level: "silent" }));
+  for (const pr of PIPELINE_PRS) {
+    await host.createPullRequest({
+      repo: "acme/calc",
+      head: pr.branch,
+      base: "main",
+      title: pr.title,
+      body: "",
+      draft: false,
+    });
+  }
 }, 120_000);
 
 afterAll(async () => {
-  await server?.close();
-  await Promise.all([model?.close(), jira?.close(), github?.close(), slack?.close()]);
+  await world?.close();
+  await slack?.close();
   await tmp.cleanup();
 });
 
-function api(pathname: string, token: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${server.url}${pathname}`, {
-    ...init,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-  });
-}
+const api = (pathname: string, token: string, init: RequestInit = {}) =>
+  world.api(pathname, init, token);
 
 async function waitForRun(id: string): Promise<ReviewRunDetail> {
   for (let i = 0; i < 600; i += 1) {

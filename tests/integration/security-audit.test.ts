@@ -3,7 +3,7 @@ import { appHarness } from "../support/app-harness.js";
 import { analysisJson } from "../support/fakes/domain-harness.js";
 
 describe("GET /api/tasks/:id/audit", () => {
-  it("records who started, followed up, cancelled and retried a task, for admins only", async () => {
+  it("records who started, followed up, cancelled and retried a task, for every role that reads tasks", async () => {
     const h = await appHarness();
     try {
       h.tracker.add({ key: "CALC-1", summary: "Totals are wrong" });
@@ -45,8 +45,23 @@ describe("GET /api/tasks/:id/audit", () => {
       ]);
       expect(audit.entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
 
-      await h.as("engineer").get(`/api/tasks/${id}/audit`).expect(403);
-      await h.as("pm").get(`/api/tasks/${id}/audit`).expect(403);
+      // One decision: the audit is what the task's events already tell every role.
+      const events = await h
+        .as("pm")
+        .get(`/api/tasks/${id}/events`)
+        .set("Accept", "application/json");
+      const requests = (
+        events.body as { events: { type: string; payload: { action?: string } }[] }
+      ).events
+        .filter((e) => e.type === "task.request")
+        .map((e) => e.payload.action);
+      for (const role of ["pm", "engineer"] as const) {
+        const seen = TaskAuditResponseSchema.parse(
+          (await h.as(role).get(`/api/tasks/${id}/audit`).expect(200)).body,
+        );
+        expect(seen).toEqual(audit);
+        expect(seen.entries.map((e) => e.action)).toEqual(requests);
+      }
       await h.request.get(`/api/tasks/${id}/audit`).expect(401);
       await h.as("admin").get("/api/tasks/00000000-0000-4000-8000-000000000000/audit").expect(404);
     } finally {

@@ -129,7 +129,7 @@ describe("limits", () => {
     const limited = await h.as("pm").post("/api/tasks").send({ ticketKey: "CALC-3" }).expect(429);
     expect(code(limited.body)).toBe("rate_limited");
     expect(ErrorBodySchema.parse(limited.body).error.message).toContain("wait a minute");
-    expect(limited.headers.ratelimit).toBeDefined();
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
     // Another person is not affected, and reading is never limited.
     await h.as("engineer").post("/api/tasks").send({ ticketKey: "CALC-3" }).expect(202);
     await h.as("pm").get("/api/tasks").expect(200);

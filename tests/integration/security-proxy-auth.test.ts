@@ -69,4 +69,47 @@ describe("AUTH_MODE=proxy", () => {
       await h.close();
     }
   });
+
+  it("needs the CSRF header on every change, with or without a cookie", async () => {
+    const h = await proxied(["127.0.0.0/8"]);
+    try {
+      h.tracker.add({ key: "CALC-1" });
+      const post = () =>
+        h.request.post("/api/tasks").set("X-Forwarded-Email", "pat@acme.test").send({
+          ticketKey: "CALC-1",
+        });
+      const refused = await post().expect(403);
+      expect(ErrorBodySchema.parse(refused.body).error.message).toContain("X-Patchboard-CSRF");
+      await post().set("X-Patchboard-CSRF", "1").set("Origin", "https://evil.example").expect(403);
+      expect((await h.store.list({ limit: 10 })).tasks).toEqual([]);
+      await post().set("X-Patchboard-CSRF", "1").expect(202);
+      await h.runner.idle();
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("refuses an identity or groups header sent twice, and an email header naming two people", async () => {
+    const h = await proxied(["127.0.0.0/8"]);
+    try {
+      const me = () => h.request.get("/api/me");
+      // superagent sends an array value as one header line per item; its types only allow it for Cookie.
+      const lines = (...values: string[]) => values as unknown as string;
+      const twice = await me()
+        .set("X-Forwarded-Email", "pat@acme.test")
+        .set("X-Forwarded-Groups", lines("pms", "admins"))
+        .expect(401);
+      expect(ErrorBodySchema.parse(twice.body).error.message).toContain("more than once");
+      await me().set("X-Forwarded-Email", lines("pat@acme.test", "boss@acme.test")).expect(401);
+      await me().set("X-Forwarded-Email", "pat@acme.test, boss@acme.test").expect(401);
+      // Once each: fine, and the groups list still works.
+      const ok = await me()
+        .set("X-Forwarded-Email", "pat@acme.test")
+        .set("X-Forwarded-Groups", "pms, admins")
+        .expect(200);
+      expect(MeResponseSchema.parse(ok.body).user.role).toBe("admin");
+    } finally {
+      await h.close();
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import pino from "pino";
-import { createSqliteTaskStore, openSqliteDatabase } from "../../server/adapters/storage/index.js";
+import { createTaskStore, openSqliteDatabase } from "../../server/adapters/storage/index.js";
 import { listQuery, newFixTask } from "../support/task-store-contract.js";
 
 const logger = pino({ level: "silent" });
@@ -18,8 +18,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("one active task per ticket, enforced by the database", () => {
   it("yields one task from 100 creates over two connections to one file", async () => {
     const file = join(dir, "two.db");
-    const a = createSqliteTaskStore(await openSqliteDatabase({ file, logger }));
-    const b = createSqliteTaskStore(await openSqliteDatabase({ file, logger }));
+    const a = createTaskStore(await openSqliteDatabase({ file, logger }));
+    const b = createTaskStore(await openSqliteDatabase({ file, logger }));
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).create(newFixTask("RACE-1"))),
     );
@@ -32,7 +32,7 @@ describe("one active task per ticket, enforced by the database", () => {
 
   it("rejects a second active row even from raw SQL that skips the store", async () => {
     const db = await openSqliteDatabase({ file: ":memory:", logger });
-    const store = createSqliteTaskStore(db);
+    const store = createTaskStore(db);
     await store.create(newFixTask("RAW-1"));
     const insert = db.connection.prepare(
       `INSERT INTO tasks (id, kind, ticket_key, repo, status, phase, base_branch, created_by,
@@ -53,9 +53,9 @@ describe("one active task per ticket, enforced by the database", () => {
     writeFileSync(
       script,
       `import pino from ${JSON.stringify(pinoUrl)};
-       import { openSqliteDatabase, createSqliteTaskStore } from ${JSON.stringify(storage)};
+       import { openSqliteDatabase, createTaskStore } from ${JSON.stringify(storage)};
        const db = await openSqliteDatabase({ file: process.argv[2], logger: pino({ level: "silent" }) });
-       const store = createSqliteTaskStore(db);
+       const store = createTaskStore(db);
        const input = { kind: "fix", ticketKey: "PROC-1", repo: "r", baseBranch: "main", branch: null,
          prompt: null, instructions: null, createdBy: "u", ticketSnapshot: null };
        const results = await Promise.all(Array.from({ length: 50 }, () => store.create(input)));

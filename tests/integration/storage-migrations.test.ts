@@ -4,8 +4,8 @@ import { join } from "node:path";
 import pino from "pino";
 import {
   MIGRATION_NAMES,
-  createSqliteSessionStore,
-  createSqliteTaskStore,
+  createSessionStore,
+  createTaskStore,
   openSqliteDatabase,
 } from "../../server/adapters/storage/index.js";
 import type { SqliteDatabase } from "../../server/adapters/storage/index.js";
@@ -14,6 +14,9 @@ import { newFixTask } from "../support/task-store-contract.js";
 const logger = pino({ level: "silent" });
 const TASK_ID = "11111111-1111-4111-8111-111111111111";
 const PROMPT_TASK_ID = "33333333-3333-4333-8333-333333333333";
+/** The migration that added sessions' last-seen time, and the time its fixture stores. */
+const LAST_SEEN_MIGRATION = "0012-session-last-seen";
+const OLD_SESSION_SEEN = "2024-01-02T00:00:00.000Z";
 const OLD_SNAPSHOT = {
   key: "OLD-1",
   url: "https://jira.example/browse/OLD-1",
@@ -103,6 +106,34 @@ const FIXTURES: Record<string, (db: SqliteDatabase) => void> = {
   },
   // Indexes only: the rows of 0003 are the rows of 0004.
   "0004-filter-pairs": (db) => FIXTURES["0003-task-titles"]?.(db),
+  // New tables only: the rows of 0004 are the rows of 0006.
+  "0006-pull-request-outcomes": (db) => FIXTURES["0004-filter-pairs"]?.(db),
+  // The ledger starts empty: the rows of 0004, plus one metered request of the old task.
+  "0007-model-usage": (db) => {
+    FIXTURES["0004-filter-pairs"]?.(db);
+    db.connection
+      .prepare(
+        `INSERT INTO model_requests (id, owner_kind, owner_id, person, repo, day, at, input_tokens, cost)
+         VALUES ('req-1', 'task', ?, 'old@acme.test', 'acme/old', '2024-01-01', '2024-01-01T00:00:00.000Z', 5, 0.5)`,
+      )
+      .run(TASK_ID);
+  },
+  // The requests of 0009 are copied from the logs; the other-migration numbers between
+  // are other people's and arrive with their own fixtures.
+  "0009-task-requests": (db) => FIXTURES["0004-filter-pairs"]?.(db),
+  // A new table only (the run gate's counters start empty): the rows of 0009.
+  "0010-run-gate-windows": (db) => FIXTURES["0009-task-requests"]?.(db),
+  // Indexes only: the rows of 0009 are the rows of 0011.
+  "0011-task-leases": (db) => FIXTURES["0009-task-requests"]?.(db),
+  // The rows of 0011, the old session now seen once.
+  [LAST_SEEN_MIGRATION]: (db) => {
+    FIXTURES["0011-task-leases"]?.(db);
+    db.connection
+      .prepare("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
+      .run(OLD_SESSION_SEEN, "old-session");
+  },
+  // A new table only (checkpoints start empty): the rows of 0012.
+  "0013-turn-checkpoints": (db) => FIXTURES[LAST_SEEN_MIGRATION]?.(db),
 };
 
 let dir: string;
@@ -123,8 +154,8 @@ describe.each(MIGRATION_NAMES.map((name) => [name]))("a database made at schema 
     await old.close();
 
     const db = await openSqliteDatabase({ file, logger });
-    const tasks = createSqliteTaskStore(db);
-    const sessions = createSqliteSessionStore(db);
+    const tasks = createTaskStore(db);
+    const sessions = createSessionStore(db);
     expect(await tasks.get(TASK_ID)).toMatchObject({
       ticketKey: "OLD-1",
       status: "completed",
@@ -146,7 +177,12 @@ describe.each(MIGRATION_NAMES.map((name) => [name]))("a database made at schema 
         })
       ).seq,
     ).toBe(2);
-    expect((await sessions.get("old-session"))?.user.email).toBe("pm@example.com");
+    const oldSession = await sessions.get("old-session");
+    expect(oldSession?.user.email).toBe("pm@example.com");
+    // Sessions from before the column was added were never seen: null, not a guess.
+    const hasLastSeen =
+      MIGRATION_NAMES.indexOf(version) >= MIGRATION_NAMES.indexOf(LAST_SEEN_MIGRATION);
+    expect(oldSession?.lastSeenAt).toBe(hasLastSeen ? OLD_SESSION_SEEN : null);
 
     const created = await tasks.create(newFixTask("OLD-1"));
     expect(created.created).toBe(true);
@@ -163,6 +199,50 @@ describe.each(MIGRATION_NAMES.map((name) => [name]))("a database made at schema 
     expect(lines).toEqual([expect.objectContaining({ msg: "storage opened", applied: [] })]);
     await again.close();
   });
+});
+
+it("copies the requests out of existing logs, each with how the run before it ended", async () => {
+  const file = join(dir, "requests.db");
+  const old = await openSqliteDatabase({ file, logger, migrateTo: "0004-filter-pairs" });
+  FIXTURES["0004-filter-pairs"]?.(old);
+  const event = old.connection.prepare(
+    "INSERT INTO task_events (task_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?)",
+  );
+  const at = (minute: number) => `2024-01-01T00:0${minute}:00.000Z`;
+  const logged: Array<[string, unknown]> = [
+    ["task.request", { action: "create", message: "Fix it", by: "pm@example.com" }],
+    ["task.status", { status: "running", phase: "analyzing", outcome: null, error: null }],
+    [
+      "task.status",
+      {
+        status: "failed",
+        phase: "fixing",
+        outcome: null,
+        error: { code: "codex_failed", message: "boom" },
+      },
+    ],
+    ["task.request", { action: "retry", message: null, by: "dev@example.com" }],
+    ["task.request", { action: "cancel", message: null, by: "pm@example.com" }],
+  ];
+  logged.forEach(([type, payload], i) =>
+    event.run(PROMPT_TASK_ID, i + 1, type, JSON.stringify(payload), at(i + 1)),
+  );
+  await old.close();
+  const db = await openSqliteDatabase({ file, logger });
+  const tasks = createTaskStore(db);
+  expect(await tasks.listRequests(PROMPT_TASK_ID)).toEqual([
+    { action: "create", message: "Fix it", by: "pm@example.com", at: at(1), previous: null },
+    {
+      action: "retry",
+      message: null,
+      by: "dev@example.com",
+      at: at(4),
+      previous: { phase: "fixing", error: { code: "codex_failed", message: "boom" } },
+    },
+    { action: "cancel", message: null, by: "pm@example.com", at: at(5), previous: null },
+  ]);
+  expect(await tasks.listRequests(TASK_ID)).toEqual([]);
+  await tasks.close();
 });
 
 it("serves a page filtered by repository or person and status from one index", async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import {
-  createSqliteTaskStore,
+  createTaskStore,
   createStatsQuery,
   openSqliteDatabase,
   seedTasks,
@@ -29,7 +29,7 @@ describe("seedTasks", () => {
     const db = await openSqliteDatabase({ file: join(dir, "small.db"), logger });
     const result = await seedTasks(db, 2000, 5);
     expect(result).toMatchObject({ tasks: 2000, events: 10_000 });
-    const store = createSqliteTaskStore(db);
+    const store = createTaskStore(db);
     const page = await store.list(listQuery({ limit: 200 }));
     expect(page.tasks).toHaveLength(200);
     const first = page.tasks[0];
@@ -58,7 +58,7 @@ describe("seedTasks", () => {
 describe.runIf(process.env.STORAGE_BENCH === "1")("storage benchmark", () => {
   it("seeds 100k tasks / 2M events and keeps list pages fast", { timeout: 600_000 }, async () => {
     const db = await openSqliteDatabase({ file: join(dir, "bench.db"), logger });
-    const store = createSqliteTaskStore(db);
+    const store = createTaskStore(db);
     const stats = createStatsQuery(db);
     const seeded = await seedTasks(db, 100_000, 20);
     const report: Record<string, number> = { seedMs: Math.round(seeded.durationMs) };

@@ -1,27 +1,30 @@
 import pino from "pino";
 import { TaskStatsResponseSchema } from "../../shared/stats.js";
 import {
-  createSqliteTaskStore,
+  createTaskStore,
   createStatsQuery,
   openSqliteDatabase,
 } from "../../server/adapters/storage/index.js";
-import type { SqliteDatabase, StatsQuery } from "../../server/adapters/storage/index.js";
+import type { Database } from "../../server/adapters/storage/index.js";
+import type { TaskStatsQuery } from "../../server/domain/ports/task-stats.js";
 import type { TaskStore } from "../../server/domain/ports/task-store.js";
 import type { Task } from "../../shared/task.js";
+import { openTestPostgres } from "../support/postgres-database.js";
 import { newFixTask, newPromptTask } from "../support/task-store-contract.js";
 
-let db: SqliteDatabase;
+let db: Database;
 let store: TaskStore;
-let stats: StatsQuery;
-beforeEach(async () => {
-  db = await openSqliteDatabase({ file: ":memory:", logger: pino({ level: "silent" }) });
-  store = createSqliteTaskStore(db);
-  stats = createStatsQuery(db);
-});
+let stats: TaskStatsQuery;
 afterEach(async () => {
   vi.useRealTimers();
   await store.close();
 });
+
+/** Each test on a fresh database of each kind; the slicing tests are SQLite's alone. */
+const DATABASES: Array<[string, () => Promise<Database>]> = [
+  ["SQLite", () => openSqliteDatabase({ file: ":memory:", logger: pino({ level: "silent" }) })],
+  ["PostgreSQL", () => openTestPostgres()],
+];
 
 let ticket = 0;
 /** Creates a task at `createdAt` and finishes it `durationMs` after starting. */
@@ -44,7 +47,13 @@ async function task(
   });
 }
 
-describe("taskStats", () => {
+describe.each(DATABASES)("taskStats on %s", (dbName, open) => {
+  beforeEach(async () => {
+    db = await open();
+    store = createTaskStore(db);
+    stats = createStatsQuery(db);
+  });
+
   it("reports nulls and zeroes when nothing matches", async () => {
     expect(await stats.taskStats({})).toEqual({
       days: [],
@@ -52,6 +61,24 @@ describe("taskStats", () => {
       successRate: null,
       medianDurationMs: null,
       usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 },
+      pullRequests: {
+        total: {
+          key: "total",
+          opened: 0,
+          merged: 0,
+          closed: 0,
+          mergeRate: null,
+          medianClickToPrMs: null,
+          medianPrToMergeMs: null,
+          firstPushGreenRate: null,
+          roundsPerPr: null,
+          mergedUsage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 },
+        },
+        days: [],
+        weeks: [],
+        months: [],
+        repos: [],
+      },
     });
   });
 
@@ -113,41 +140,54 @@ describe("taskStats", () => {
     expect(byRange.days.map((d) => d.date)).toEqual(["2024-05-02"]);
   });
 
-  it("reads the table in slices, with the same answer whatever their size", async () => {
-    const days = ["2024-06-01", "2024-06-02", "2024-06-03"];
-    for (let i = 0; i < 12; i += 1) {
-      const status = (["completed", "failed", "cancelled", "running"] as const)[i % 4] ?? "running";
-      const made = await task(`${days[i % 3]}T0${i % 10}:00:00Z`, status, (i + 1) * 100);
-      await store.addUsage(made.id, { inputTokens: i, cachedInputTokens: 1, outputTokens: 2 });
-    }
-    const whole = await createStatsQuery(db, { sliceRows: 1000 }).taskStats({});
-    expect(whole).toMatchObject({ total: 12, successRate: 3 / 9, medianDurationMs: 600 });
-    for (const sliceRows of [1, 2, 5]) {
-      expect(await createStatsQuery(db, { sliceRows }).taskStats({})).toEqual(whole);
-      expect(await createStatsQuery(db, { sliceRows }).taskStats({ status: "failed" })).toEqual(
-        await createStatsQuery(db, { sliceRows: 1000 }).taskStats({ status: "failed" }),
-      );
-    }
-  });
+  it.runIf(dbName === "SQLite")(
+    "reads the table in slices, with the same answer whatever their size",
+    async () => {
+      const days = ["2024-06-01", "2024-06-02", "2024-06-03"];
+      for (let i = 0; i < 12; i += 1) {
+        const status =
+          (["completed", "failed", "cancelled", "running"] as const)[i % 4] ?? "running";
+        const made = await task(`${days[i % 3]}T0${i % 10}:00:00Z`, status, (i + 1) * 100);
+        await store.addUsage(made.id, { inputTokens: i, cachedInputTokens: 1, outputTokens: 2 });
+      }
+      const whole = await createStatsQuery(db, { sliceRows: 1000 }).taskStats({});
+      expect(whole).toMatchObject({ total: 12, successRate: 3 / 9, medianDurationMs: 600 });
+      for (const sliceRows of [1, 2, 5]) {
+        expect(await createStatsQuery(db, { sliceRows }).taskStats({})).toEqual(whole);
+        expect(await createStatsQuery(db, { sliceRows }).taskStats({ status: "failed" })).toEqual(
+          await createStatsQuery(db, { sliceRows: 1000 }).taskStats({ status: "failed" }),
+        );
+      }
+    },
+  );
 
-  it("lets other requests run between slices (SQLite's driver blocks while it reads)", async () => {
-    for (let i = 0; i < 10; i += 1)
-      await task(`2024-07-0${(i % 9) + 1}T00:00:00Z`, "completed", 10);
-    let turns = 0;
-    let running = true;
-    const tick = (): void => {
-      turns += 1;
-      if (running) setImmediate(tick);
-    };
-    setImmediate(tick);
-    await createStatsQuery(db, { sliceRows: 2 }).taskStats({});
-    running = false;
-    // Five slices: the event loop went round between them, not only once at the end.
-    expect(turns).toBeGreaterThanOrEqual(4);
-  });
+  it.runIf(dbName === "SQLite")(
+    "lets other requests run between slices (SQLite's driver blocks while it reads)",
+    async () => {
+      for (let i = 0; i < 10; i += 1)
+        await task(`2024-07-0${(i % 9) + 1}T00:00:00Z`, "completed", 10);
+      let turns = 0;
+      let running = true;
+      const tick = (): void => {
+        turns += 1;
+        if (running) setImmediate(tick);
+      };
+      setImmediate(tick);
+      await createStatsQuery(db, { sliceRows: 2 }).taskStats({});
+      running = false;
+      // Five slices: the event loop went round between them, not only once at the end.
+      expect(turns).toBeGreaterThanOrEqual(4);
+    },
+  );
 });
 
-describe("exportRows", () => {
+describe.each(DATABASES)("exportRows on %s", (_dbName, open) => {
+  beforeEach(async () => {
+    db = await open();
+    store = createTaskStore(db);
+    stats = createStatsQuery(db);
+  });
+
   it("streams every matching task newest first, page by page", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 25; i++) {

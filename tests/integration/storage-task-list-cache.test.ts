@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { createSqliteTaskStore, openSqliteDatabase } from "../../server/adapters/storage/index.js";
+import { createTaskStore, openSqliteDatabase } from "../../server/adapters/storage/index.js";
 import { TaskListQuerySchema } from "../../shared/task.js";
 import { newFixTask } from "../support/task-store-contract.js";
 
@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("task list cache", () => {
   it("answers a repeated list from the cache until a write, and events do not count", async () => {
     const db = await openSqliteDatabase({ file: join(dir, "a.db"), logger });
-    const store = createSqliteTaskStore(db);
+    const store = createTaskStore(db);
     const task = (await store.create(newFixTask("CALC-1"))).task;
     const first = await store.list(query);
     // Same filters in another order: the same cached page, shared and frozen.
@@ -41,8 +41,8 @@ describe("task list cache", () => {
 
   it("sees writes of another store on the same connection", async () => {
     const db = await openSqliteDatabase({ file: join(dir, "b.db"), logger });
-    const reader = createSqliteTaskStore(db);
-    const writer = createSqliteTaskStore(db);
+    const reader = createTaskStore(db);
+    const writer = createTaskStore(db);
     const task = (await writer.create(newFixTask("CALC-2"))).task;
     expect((await reader.list(query)).tasks[0]?.status).toBe("queued");
     await writer.transition(task.id, ["queued"], { status: "cancelled" });
@@ -53,7 +53,7 @@ describe("task list cache", () => {
   it("sees writes another process commits to the same file", async () => {
     const file = join(dir, "c.db");
     const db = await openSqliteDatabase({ file, logger });
-    const store = createSqliteTaskStore(db);
+    const store = createTaskStore(db);
     const other = await openSqliteDatabase({ file, logger });
     const task = (await store.create(newFixTask("CALC-3"))).task;
     expect((await store.list(query)).tasks[0]?.usage.inputTokens).toBe(0);

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { createSqliteTaskStore, openSqliteDatabase } from "../../server/adapters/storage/index.js";
+import { createTaskStore, openSqliteDatabase } from "../../server/adapters/storage/index.js";
+import { openTestPostgres } from "../support/postgres-database.js";
 import { describeTaskStoreContract } from "../support/task-store-contract.js";
 
 const logger = pino({ level: "silent" });
@@ -16,8 +17,9 @@ afterAll(() => {
 
 let n = 0;
 describeTaskStoreContract("SQLite file", async () =>
-  createSqliteTaskStore(await openSqliteDatabase({ file: join(dir, `t${++n}.db`), logger })),
+  createTaskStore(await openSqliteDatabase({ file: join(dir, `t${++n}.db`), logger })),
 );
 describeTaskStoreContract("SQLite :memory:", async () =>
-  createSqliteTaskStore(await openSqliteDatabase({ file: ":memory:", logger })),
+  createTaskStore(await openSqliteDatabase({ file: ":memory:", logger })),
 );
+describeTaskStoreContract("PostgreSQL", async () => createTaskStore(await openTestPostgres()));

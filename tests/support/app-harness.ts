@@ -1,17 +1,21 @@
 import { pino, type Logger } from "pino";
 import supertest from "supertest";
 import {
-  createSqliteSessionStore,
-  createSqliteTaskStore,
+  createSessionStore,
+  createTaskStore,
   createStatsQuery,
+  createUsageLedger,
   openSqliteDatabase,
 } from "../../server/adapters/storage/index.js";
 import { createApp, type AppDeps } from "../../server/app.js";
 import type { BaseConfig } from "../../server/config/app-config.js";
+import { BudgetMeter } from "../../server/domain/budgets/budget-meter.js";
+import { NO_BUDGETS, type BudgetSettings } from "../../server/domain/budgets/budget-settings.js";
 import type { TaskDeps } from "../../server/domain/task-deps.js";
 import { TaskRunner } from "../../server/domain/tasks/task-runner.js";
 import { runTask } from "../../server/domain/tasks/run-task.js";
 import { domainHarness } from "./fakes/domain-harness.js";
+import { testBaseConfig } from "./test-config.js";
 
 /** Service tokens for each role, as PATCHBOARD_API_TOKENS would give them. */
 export const TOKENS = {
@@ -19,6 +23,9 @@ export const TOKENS = {
   engineer: "engineer-token-0123456789ab",
   admin: "admin-token-0123456789abcdef",
 } as const;
+
+/** The harness's token prices (USD): 100,000 input tokens cost 0.10. */
+export const PRICING = testBaseConfig().pricing;
 
 /** What a test may change about the harness's app (sign-in modes, logging, the guard). */
 export interface AppHarnessOptions {
@@ -30,6 +37,14 @@ export interface AppHarnessOptions {
   reviews?: AppDeps["reviews"];
   /** Serves this built web app too (browser tests); none by default. */
   webDir?: string;
+  /** The session store (to share one between two apps, as a restart would); SQLite by default. */
+  sessions?: AppDeps["sessions"];
+  /** The history queries (e.g. a scripted CSV export); SQLite by default. */
+  stats?: AppDeps["stats"];
+  /** A real issue tracker (e.g. the Jira adapter on the fake Jira) instead of the in-memory one. */
+  tracker?: TaskDeps["tracker"];
+  /** Meters model usage on the SQLite ledger with these budgets (none: the app meters nothing). */
+  budgets?: Partial<BudgetSettings>;
 }
 
 /**
@@ -39,19 +54,35 @@ export interface AppHarnessOptions {
 export async function appHarness(options: AppHarnessOptions = {}) {
   const h = domainHarness(options.settings);
   const db = await openSqliteDatabase({ file: ":memory:", logger: pino({ level: "silent" }) });
-  const store = createSqliteTaskStore(db);
-  const deps = { ...h.deps, store, ...(options.logger ? { logger: options.logger } : {}) };
+  const store = createTaskStore(db);
+  const meter =
+    options.budgets === undefined
+      ? undefined
+      : new BudgetMeter({
+          ledger: createUsageLedger(db),
+          budgets: { ...NO_BUDGETS, ...options.budgets },
+          pricing: PRICING,
+          now: () => h.deps.now(),
+          store,
+          hub: h.deps.hub,
+          logger: pino({ level: "silent" }),
+        });
+  const deps = {
+    ...h.deps,
+    store,
+    ...(meter ? { budgets: meter } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.tracker ? { tracker: options.tracker } : {}),
+  };
   const runner = new TaskRunner({
     store,
     run: (taskId, signal) => runTask(deps, taskId, signal),
     concurrency: 2,
     logger: deps.logger,
   });
-  const config: Pick<BaseConfig, "mode" | "version" | "auth" | "pricing" | "security"> = {
-    mode: "production",
+  const config = testBaseConfig({
     version: "1.2.3",
     auth: {
-      mode: "dev",
       devUsers: [
         { email: "pat@acme.test", name: "Pat", role: "pm" },
         { email: "eve@acme.test", name: "Eve", role: "engineer" },
@@ -60,24 +91,18 @@ export async function appHarness(options: AppHarnessOptions = {}) {
         token: TOKENS[role],
         user: { email: `${role}@acme.test`, name: role, role },
       })),
-      sessionTtlMs: 3_600_000,
       ...options.auth,
     },
     ...(options.security ? { security: options.security } : {}),
-    pricing: {
-      currency: "USD",
-      inputPerMillion: 1,
-      cachedInputPerMillion: 0.1,
-      outputPerMillion: 10,
-    },
-  };
+  });
   const app = createApp({
     config,
     jiraBaseUrl: "https://jira.example",
     logger: options.logger ?? pino({ level: "silent" }),
-    tasks: { ...deps, queue: runner },
-    sessions: createSqliteSessionStore(db),
-    stats: createStatsQuery(db),
+    // The app's own run budget, from `security` above (not the domain harness's generous one).
+    tasks: { ...deps, queue: runner, gate: undefined },
+    sessions: options.sessions ?? createSessionStore(db),
+    stats: options.stats ?? createStatsQuery(db),
     webDir: options.webDir ?? null,
     ...(options.reviews ? { reviews: options.reviews } : {}),
   });
@@ -89,6 +114,7 @@ export async function appHarness(options: AppHarnessOptions = {}) {
   return {
     ...h,
     store,
+    meter,
     runner,
     app,
     request,

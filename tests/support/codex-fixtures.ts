@@ -96,6 +96,7 @@ export function turnRequest(
 ): { request: AgentTurnRequest; events: AgentEvent[] } {
   const events: AgentEvent[] = [];
   const request: AgentTurnRequest = {
+    taskId: "task-1",
     threadId: null,
     sandbox: "workspace-write",
     signal: new AbortController().signal,

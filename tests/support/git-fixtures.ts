@@ -1,3 +1,7 @@
+import pino from "pino";
+import { createGitWorkspaces } from "../../server/adapters/git/index.js";
+import type { Workspaces } from "../../server/domain/ports/workspaces.js";
+import type { RepoConfig } from "../../server/domain/repo-config.js";
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -108,4 +112,37 @@ export async function commitAndPush(
   git(repo.work, "commit", "--quiet", "-m", message);
   git(repo.work, "push", "--quiet", "origin", `${branch}:${branch}`);
   return git(repo.work, "rev-parse", "HEAD");
+}
+
+/** The repositories-file entry of a fixture remote (`acme/calc`, project CALC, base `main`). */
+export function fixtureRepoConfig(cloneUrl: string, extra: Partial<RepoConfig> = {}): RepoConfig {
+  return {
+    jiraProject: "CALC",
+    github: "acme/calc",
+    baseBranch: "main",
+    cloneUrl,
+    testCommand: null,
+    reviewers: [],
+    ...extra,
+  };
+}
+
+/** A fixture remote with real git workspaces over it, as the workspace suites use them. */
+export interface WorkspacesWorld {
+  remote: BareRepo;
+  /** `DATA_DIR/workspaces` of the world. */
+  root: string;
+  workspaces: Workspaces;
+  repo: RepoConfig;
+}
+
+/** Makes a bare remote holding `files` and git workspaces (no warm pool) cloning from it. */
+export async function makeWorkspacesWorld(
+  tmp: TempDirs,
+  files: Record<string, string | Buffer>,
+): Promise<WorkspacesWorld> {
+  const remote = await makeBareRepo(tmp, files);
+  const root = path.join(await tmp.make("patchboard-ws-"), "workspaces");
+  const workspaces = createGitWorkspaces({ root, logger: pino({ level: "silent" }) });
+  return { remote, root, workspaces, repo: fixtureRepoConfig(remote.bare) };
 }

@@ -22,7 +22,17 @@ export class InMemorySessionStore implements SessionStore {
       ...structuredClone(session),
       createdAt: toIsoUtc(session.createdAt),
       expiresAt: toIsoUtc(session.expiresAt),
+      lastSeenAt: session.lastSeenAt === null ? null : toIsoUtc(session.lastSeenAt),
     });
+    return Promise.resolve();
+  }
+
+  recordSeen(idHash: string, at: Date): Promise<void> {
+    const session = this.#sessions.get(idHash);
+    const seen = at.toISOString();
+    if (session !== undefined && (session.lastSeenAt === null || session.lastSeenAt < seen)) {
+      session.lastSeenAt = seen;
+    }
     return Promise.resolve();
   }
 
@@ -35,6 +45,13 @@ export class InMemorySessionStore implements SessionStore {
   delete(idHash: string): Promise<void> {
     this.#sessions.delete(idHash);
     return Promise.resolve();
+  }
+
+  list(): Promise<Session[]> {
+    const now = new Date().toISOString();
+    const live = [...this.#sessions.values()].filter((s) => s.expiresAt > now);
+    live.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return Promise.resolve(live.map((s) => structuredClone(s)));
   }
 
   deleteExpired(now: Date): Promise<number> {

@@ -4,9 +4,13 @@ import type { TaskEvent, TaskEventInput } from "../../shared/task-event.js";
 import { TaskSchema } from "../../shared/task.js";
 import type { Task, TaskListQuery } from "../../shared/task.js";
 import { AppError } from "../../server/domain/app-error.js";
+import type { ClaimLimits, LeasedTask, TaskLease } from "../../server/domain/ports/task-leases.js";
 import type {
   NewTask,
+  NewTaskRequest,
+  OwnerGuard,
   TaskPage,
+  TaskRequest,
   TaskPatch,
   TaskStore,
 } from "../../server/domain/ports/task-store.js";
@@ -19,7 +23,12 @@ interface Entry {
   seq: number;
   task: Task;
   events: TaskEvent[];
+  requests: TaskRequest[];
+  /** The worker holding the running task, and until when (ISO-8601 UTC). */
+  lease: { owner: string | null; expiresAt: string | null };
 }
+
+const NO_LEASE = { owner: null, expiresAt: null };
 
 const ACTIVE: readonly Task["status"][] = ["queued", "running"];
 
@@ -70,7 +79,13 @@ export class InMemoryTaskStore implements TaskStore {
       startedAt: null,
       finishedAt: null,
     });
-    this.#entries.set(task.id, { seq: this.#nextSeq++, task, events: [] });
+    this.#entries.set(task.id, {
+      seq: this.#nextSeq++,
+      task,
+      events: [],
+      requests: [],
+      lease: NO_LEASE,
+    });
     return Promise.resolve({ task: structuredClone(task), created: true });
   }
 
@@ -85,10 +100,96 @@ export class InMemoryTaskStore implements TaskStore {
     return settle(() => this.#apply(entry, patch));
   }
 
-  transition(id: string, from: Task["status"][], patch: TaskPatch): Promise<Task | null> {
+  transition(
+    id: string,
+    from: Task["status"][],
+    patch: TaskPatch,
+    guard?: OwnerGuard,
+  ): Promise<Task | null> {
     const entry = this.#entries.get(id);
     if (!entry || !from.includes(entry.task.status)) return Promise.resolve(null);
+    if (guard !== undefined && entry.lease.owner !== guard.owner) return Promise.resolve(null);
     return settle(() => this.#apply(entry, patch));
+  }
+
+  claim(
+    id: string,
+    lease: TaskLease,
+    patch: TaskPatch,
+    limits: ClaimLimits = {},
+  ): Promise<Task | null> {
+    const entry = this.#entries.get(id);
+    if (entry?.task.status !== "queued") return Promise.resolve(null);
+    const running = [...this.#entries.values()].filter((e) => e.task.status === "running");
+    const sameRepo = running.filter((e) => e.task.repo === entry.task.repo);
+    if (running.length >= (limits.total ?? Infinity)) return Promise.resolve(null);
+    if (sameRepo.length >= (limits.perRepo ?? Infinity)) return Promise.resolve(null);
+    return settle(() => {
+      const task = this.#apply(entry, { ...patch, status: "running" });
+      entry.lease = { owner: lease.owner, expiresAt: toIsoUtc(lease.expiresAt) };
+      return task;
+    });
+  }
+
+  renewLeases(owner: string, ids: string[], expiresAt: string): Promise<string[]> {
+    const held = this.#held(owner, ids);
+    for (const id of held) {
+      const entry = this.#entries.get(id);
+      if (entry) entry.lease = { owner, expiresAt: toIsoUtc(expiresAt) };
+    }
+    return Promise.resolve(held);
+  }
+
+  heldLeases(owner: string, ids: string[]): Promise<string[]> {
+    return Promise.resolve(this.#held(owner, ids));
+  }
+
+  releaseLeases(owner: string, ids: string[]): Promise<number> {
+    const held = this.#held(owner, ids);
+    for (const id of held) {
+      const entry = this.#entries.get(id);
+      if (entry) entry.lease = NO_LEASE;
+    }
+    return Promise.resolve(held.length);
+  }
+
+  listOrphaned(self: string, now: string): Promise<LeasedTask[]> {
+    const at = toIsoUtc(now);
+    return Promise.resolve(
+      [...this.#entries.values()]
+        .filter((e) => e.task.status === "running" && orphaned(e.lease, self, at))
+        .sort((a, b) => a.seq - b.seq)
+        .map((e) => ({
+          task: structuredClone(e.task),
+          owner: e.lease.owner,
+          leaseExpiresAt: e.lease.expiresAt,
+        })),
+    );
+  }
+
+  takeOver(
+    id: string,
+    seen: { owner: string | null },
+    lease: TaskLease,
+    now: string,
+  ): Promise<Task | null> {
+    const entry = this.#entries.get(id);
+    if (
+      entry?.task.status !== "running" ||
+      entry.lease.owner !== seen.owner ||
+      !orphaned(entry.lease, lease.owner, toIsoUtc(now))
+    ) {
+      return Promise.resolve(null);
+    }
+    entry.lease = { owner: lease.owner, expiresAt: toIsoUtc(lease.expiresAt) };
+    return Promise.resolve(structuredClone(entry.task));
+  }
+
+  #held(owner: string, ids: string[]): string[] {
+    return ids.filter((id) => {
+      const entry = this.#entries.get(id);
+      return entry?.task.status === "running" && entry.lease.owner === owner;
+    });
   }
 
   addUsage(id: string, usage: Task["usage"]): Promise<void> {
@@ -167,9 +268,21 @@ export class InMemoryTaskStore implements TaskStore {
     return Promise.resolve(structuredClone(parsed.data));
   }
 
-  listEvents(taskId: string, afterSeq = 0): Promise<TaskEvent[]> {
-    const events = this.#entries.get(taskId)?.events ?? [];
-    return Promise.resolve(events.filter((e) => e.seq > afterSeq).map((e) => structuredClone(e)));
+  listEvents(taskId: string, afterSeq = 0, limit?: number): Promise<TaskEvent[]> {
+    const events = (this.#entries.get(taskId)?.events ?? []).filter((e) => e.seq > afterSeq);
+    return Promise.resolve(events.slice(0, limit).map((e) => structuredClone(e)));
+  }
+
+  addRequest(taskId: string, input: NewTaskRequest): Promise<TaskRequest> {
+    const entry = this.#entries.get(taskId);
+    if (!entry) return Promise.reject(new AppError("not_found", "Task not found"));
+    const request = structuredClone({ ...input, at: nowIso() });
+    entry.requests.push(request);
+    return Promise.resolve(structuredClone(request));
+  }
+
+  listRequests(taskId: string): Promise<TaskRequest[]> {
+    return Promise.resolve(structuredClone(this.#entries.get(taskId)?.requests ?? []));
   }
 
   close(): Promise<void> {
@@ -196,8 +309,17 @@ export class InMemoryTaskStore implements TaskStore {
       }
     }
     entry.task = next;
+    // Leaving `running` drops the lease, as in the SQL store.
+    if (next.status !== "running") entry.lease = NO_LEASE;
     return structuredClone(next);
   }
+}
+
+/** Whether a running task's lease lets `self` take it over at `at`. */
+function orphaned(lease: Entry["lease"], self: string, at: string): boolean {
+  return (
+    lease.owner === null || lease.owner === self || lease.expiresAt === null || lease.expiresAt < at
+  );
 }
 
 /** Creates an empty {@link InMemoryTaskStore}. */

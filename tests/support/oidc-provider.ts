@@ -9,7 +9,8 @@ export interface OidcTestUser {
   /** Sent in the `groups` claim (with the `groups` scope). */
   groups?: string[];
   /** Defaults to true. */
-  emailVerified?: boolean;
+  /** Default true; null leaves the `email_verified` claim out (as some providers do). */
+  emailVerified?: boolean | null;
 }
 
 /** Options of {@link startOidcProvider}. */
@@ -88,7 +89,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<T
         claims: () => ({
           sub,
           email: user.email,
-          email_verified: user.emailVerified ?? true,
+          ...(user.emailVerified === null ? {} : { email_verified: user.emailVerified ?? true }),
           name: user.name ?? user.email,
           groups: user.groups ?? [],
         }),

@@ -56,6 +56,8 @@ export function calcTickets(count: number): FakeIssueSeed[] {
 export interface ReliabilityEnvOptions {
   scripts: Script[];
   tickets?: FakeIssueSeed[];
+  /** Extra files of the calc repository's first commit (e.g. a `.gitattributes`). */
+  repoFiles?: Record<string, string>;
   /** Extra or overriding environment variables. */
   env?: Record<string, string>;
 }
@@ -91,6 +93,7 @@ export async function startReliabilityEnv(options: ReliabilityEnvOptions): Promi
       'test("sum adds", () => assert.equal(sum(2, 3), 5));',
       "",
     ].join("\n"),
+    ...options.repoFiles,
   });
   const model = await startScriptedModel({ scripts: options.scripts });
   const jira = await startFakeJira({

@@ -20,11 +20,32 @@ export interface ServerProcess {
  * Starts `server/main.ts` in a new process (own process group) with this environment and
  * resolves once it logs "patchboard listening".
  */
-export async function spawnServer(
+export function spawnServer(
   env: Record<string, string>,
   timeoutMs = 90_000,
 ): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  return spawnPatchboard("server/main.ts", "patchboard listening", env, timeoutMs);
+}
+
+/**
+ * Starts `server/worker-main.ts` (`npm run worker`) in a new process group with this
+ * environment and resolves once it logs "patchboard worker started"; its `url` is empty
+ * (a worker serves no HTTP).
+ */
+export function spawnWorker(
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<ServerProcess> {
+  return spawnPatchboard("server/worker-main.ts", "patchboard worker started", env, timeoutMs);
+}
+
+async function spawnPatchboard(
+  entry: string,
+  readyMessage: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? REPO_ROOT, ...env },
     detached: true,
@@ -36,22 +57,20 @@ export async function spawnServer(
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new Error(`server did not listen in time:\n${logs.slice(-20).join("\n")}`));
+      reject(new Error(`${entry} was not ready in time:\n${logs.slice(-20).join("\n")}`));
     }, timeoutMs);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${String(code)}:\n${logs.slice(-20).join("\n")}`));
+      reject(new Error(`${entry} exited with ${String(code)}:\n${logs.slice(-20).join("\n")}`));
     });
     for (const stream of [child.stdout, child.stderr]) {
       if (stream === null) continue;
       createInterface({ input: stream }).on("line", (line) => {
         logs.push(line);
-        if (!line.includes('"patchboard listening"')) return;
+        if (!line.includes(`"${readyMessage}"`)) return;
         const parsed = JSON.parse(line) as { url?: string };
-        if (parsed.url !== undefined) {
-          clearTimeout(timer);
-          resolve(parsed.url);
-        }
+        clearTimeout(timer);
+        resolve(parsed.url ?? "");
       });
     }
   });
@@ -150,4 +169,22 @@ export async function waitFor<T>(
 /** Whether a status is final. */
 export function isFinal(task: Task): boolean {
   return task.status === "completed" || task.status === "failed" || task.status === "cancelled";
+}
+
+/** Polls the tasks through `api` until every one is final; returns them in `ids` order. */
+export function waitForFinal(
+  api: ReturnType<typeof apiClient>,
+  ids: string[],
+  what: string,
+  timeoutMs: number,
+): Promise<Task[]> {
+  return waitFor(
+    what,
+    async () => {
+      const tasks = await Promise.all(ids.map((id) => api.task(id)));
+      return tasks.every(isFinal) ? tasks : undefined;
+    },
+    timeoutMs,
+    250,
+  );
 }

@@ -11,14 +11,15 @@ import type {
 import type { Workspace } from "../../server/domain/ports/workspaces.js";
 import type { RepoConfig } from "../../server/domain/repo-config.js";
 import { RepoRegistry } from "../../server/domain/repo-registry.js";
-import { AgentSlots } from "../../server/domain/reviews/agent-slots.js";
+import { createMemoryReviewLocks } from "../../server/adapters/limits/memory-review-locks.js";
+import { AgentSlots } from "../../server/domain/agent-slots.js";
 import type { ReviewDeps } from "../../server/domain/reviews/review-deps.js";
 import type {
   PullRequestCheckouts,
   PullRequestRef,
   ReviewDigest,
   ReviewNotifier,
-} from "../../server/domain/reviews/review-ports.js";
+} from "../../server/domain/ports/review-ports.js";
 import { FakeCodeHost } from "./fakes/fake-code-host.js";
 import { FakeTracker } from "./fakes/fake-tracker.js";
 import { CALC_REPO } from "./fakes/domain-harness.js";
@@ -161,6 +162,7 @@ export async function reviewHarness(
   const slots = new AgentSlots(options.capacity ?? 2);
   const deps: ReviewDeps = {
     store: createReviewStore(db),
+    locks: createMemoryReviewLocks(),
     codeHost,
     tracker,
     checkouts,

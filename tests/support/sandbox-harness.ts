@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { pino } from "pino";
 import { CSRF_HEADER } from "../../shared/auth.js";
 import type { Task } from "../../shared/task.js";
+import { DEFAULT_WEB_DIR } from "../../server/bootstrap/start-server.js";
 import { loadConfig } from "../../server/config/load-config.js";
 import { startSandbox, type RunningSandbox } from "../../server/sandbox/start-sandbox.js";
 import { TEST_STATE_DIR } from "./test-state-dir.js";
@@ -33,11 +34,13 @@ export interface TestSandbox {
 /**
  * A sandbox on a fresh DATA_DIR under tests/.artifacts (git-ignored; not /tmp, where
  * CODEX_HOME, which defaults to DATA_DIR/codex-home, may not live), with no step delay.
- * `SANDBOX_TEST_LOG=info` shows the server's logs.
+ * `SANDBOX_TEST_LOG=info` shows the server's logs. `web: true` also serves the built web
+ * app (`npm run build:web`), for the browser tests.
  */
 export async function startTestSandbox(
   env: Record<string, string> = {},
   dataDir?: string,
+  options: { web?: boolean } = {},
 ): Promise<TestSandbox> {
   await mkdir(ARTIFACTS, { recursive: true });
   const dir = dataDir ?? (await mkdtemp(path.join(ARTIFACTS, "sandbox-")));
@@ -47,7 +50,7 @@ export async function startTestSandbox(
   const running = await startSandbox(loaded.config, logger, {
     reset: false,
     stepDelayMs: 0,
-    webDir: null,
+    webDir: options.web === true ? DEFAULT_WEB_DIR : null,
   });
   return {
     running,
@@ -84,22 +87,42 @@ async function signIn(baseUrl: string, email: string): Promise<ApiClient> {
   };
 }
 
-/** Polls a task until it reaches a final status. */
-export async function waitForTask(api: ApiClient, id: string, timeoutMs = 120_000): Promise<Task> {
+/** Polls a task until `reached` holds for it (e.g. it runs, or it is queued). */
+export async function waitForTaskState(
+  api: ApiClient,
+  id: string,
+  reached: (task: Task) => boolean,
+  timeoutMs = 120_000,
+): Promise<Task> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { task } = await api.get<{ task: Task }>(`/api/tasks/${id}`);
-    if (["completed", "failed", "cancelled"].includes(task.status)) return task;
+    if (reached(task)) return task;
     if (Date.now() > deadline) throw new Error(`task ${id} still ${task.status}/${task.phase}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
-/** Starts a fix for a ticket as the given client and waits for it to finish. */
-export async function fixTicket(api: ApiClient, ticketKey: string): Promise<Task> {
+/** Polls a task until it reaches a final status. */
+export function waitForTask(api: ApiClient, id: string, timeoutMs = 120_000): Promise<Task> {
+  return waitForTaskState(
+    api,
+    id,
+    (task) => ["completed", "failed", "cancelled"].includes(task.status),
+    timeoutMs,
+  );
+}
+
+/** Starts a fix for a ticket as the given client, without waiting for it. */
+export async function startFix(api: ApiClient, ticketKey: string): Promise<Task> {
   const created = await api.post<{ task: Task }>("/api/tasks", { ticketKey });
   if (created.status !== 202) throw new Error(`POST /api/tasks ${ticketKey}: ${created.status}`);
-  return waitForTask(api, created.body.task.id);
+  return created.body.task;
+}
+
+/** Starts a fix for a ticket as the given client and waits for it to finish. */
+export async function fixTicket(api: ApiClient, ticketKey: string): Promise<Task> {
+  return waitForTask(api, (await startFix(api, ticketKey)).id);
 }
 
 /** A file's content on a branch of a bare repository, or null when either is missing. */

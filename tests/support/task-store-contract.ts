@@ -3,6 +3,7 @@ import type { TaskEventInput } from "../../shared/task-event.js";
 import { TaskSchema, TaskSummarySchema } from "../../shared/task.js";
 import type { TaskListQuery } from "../../shared/task.js";
 import type { NewTask, TaskStore } from "../../server/domain/ports/task-store.js";
+import { describeTaskLeaseContract } from "./task-lease-contract.js";
 
 /** A fix task for a ticket, with overrides. */
 export function newFixTask(ticketKey: string, overrides: Partial<NewTask> = {}): NewTask {
@@ -343,6 +344,9 @@ export function describeTaskStoreContract(name: string, factory: () => Promise<T
         );
         expect((await store.listEvents(one.id, 17)).map((e) => e.seq)).toEqual([18, 19, 20]);
         expect(await store.listEvents(one.id, 20)).toEqual([]);
+        // A page: at most `limit` events after the seq, in order.
+        expect((await store.listEvents(one.id, 5, 3)).map((e) => e.seq)).toEqual([6, 7, 8]);
+        expect((await store.listEvents(one.id, 18, 5)).map((e) => e.seq)).toEqual([19, 20]);
         expect(ofOne[0]).toMatchObject({ taskId: one.id, type: "task.log" });
       });
 
@@ -368,5 +372,45 @@ export function describeTaskStoreContract(name: string, factory: () => Promise<T
         expect(next.seq).toBe(inputs.length + 1);
       });
     });
+
+    describe("requests", () => {
+      it("keeps each task's requests oldest first, with how the run before ended", async () => {
+        const { task } = await store.create(newFixTask("REQ-1"));
+        const other = (await store.create(newFixTask("REQ-2"))).task;
+        const create = {
+          action: "create",
+          message: "Fix it",
+          by: "pm@example.com",
+          previous: null,
+        };
+        const retry = {
+          action: "retry",
+          message: null,
+          by: "system",
+          previous: { phase: "fixing", error: { code: "interrupted", message: "stopped" } },
+        } as const;
+        const stored = await store.addRequest(task.id, { ...create, action: "create" });
+        expect(stored).toEqual({ ...create, at: expect.stringMatching(/Z$/) as string });
+        await store.addRequest(other.id, { ...create, action: "create", by: "other@example.com" });
+        await store.addRequest(task.id, retry);
+        await store.addRequest(task.id, { ...retry, action: "cancel", previous: null });
+        const requests = await store.listRequests(task.id);
+        expect(requests.map(({ at: _at, ...rest }) => rest)).toEqual([
+          create,
+          retry,
+          { ...retry, action: "cancel", previous: null },
+        ]);
+        expect(requests.map((r) => r.at)).toEqual([...requests.map((r) => r.at)].sort());
+        expect((await store.listRequests(other.id)).map((r) => r.by)).toEqual([
+          "other@example.com",
+        ]);
+        expect(await store.listRequests("nope")).toEqual([]);
+        await expect(
+          store.addRequest("nope", { ...create, action: "create" }),
+        ).rejects.toMatchObject({ code: "not_found" });
+      });
+    });
+
+    describeTaskLeaseContract(() => store);
   });
 }

@@ -12,14 +12,18 @@ function reposFile(content: unknown): string {
   return file;
 }
 
-function problemsOf(env: Record<string, string>): string[] {
+function configError(env: Record<string, string>): ConfigError {
   try {
     loadConfig(env, cwd);
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
+    if (error instanceof ConfigError) return error;
     throw error;
   }
   throw new Error("expected a ConfigError");
+}
+
+function problemsOf(env: Record<string, string>): string[] {
+  return configError(env).problems;
 }
 
 const production = {
@@ -77,6 +81,12 @@ describe("loadConfig", () => {
       cloneUrl: "https://github.com/acme/calc.git",
       testCommand: "npm test",
       reviewers: ["ada"],
+      setupCommand: null,
+      maintenanceCommand: null,
+      setupEnv: [],
+      cacheKeyFiles: null,
+      instructions: null,
+      testReport: null,
     });
     expect(config.repos[1]?.cloneUrl).toBe(
       `file://${path.resolve(path.dirname(REPOS_FILE), "../remotes/web.git")}`,
@@ -147,5 +157,58 @@ describe("loadConfig", () => {
     expect(error.message).toBe(
       "Patchboard cannot start: the configuration has problems.\n  - A: one\n  - B: two\nSee .env.example for every setting.",
     );
+  });
+});
+
+describe("pushRepository in the repositories file", () => {
+  it("derives the fork's push URL like the upstream's clone URL, or resolves a given path", () => {
+    const REPOS_FILE = reposFile({
+      repositories: [
+        { jiraProject: "CALC", github: "acme/calc", pushRepository: "calc-bot/calc" },
+        {
+          jiraProject: "WEB",
+          github: "acme/web",
+          pushRepository: "web-bot/web",
+          pushUrl: "../remotes/web-fork.git",
+        },
+        { jiraProject: "API", github: "acme/api" },
+      ],
+    });
+    const loaded = loadConfig(
+      { ...production, GITHUB_API_URL: "https://ghe.acme.test/api/v3", REPOS_FILE },
+      cwd,
+    );
+    if (loaded.mode !== "production") throw new Error("expected production");
+    const [calc, web, api] = loaded.config.repos;
+    expect(calc).toMatchObject({
+      cloneUrl: "https://ghe.acme.test/acme/calc.git",
+      pushRepository: "calc-bot/calc",
+      pushUrl: "https://ghe.acme.test/calc-bot/calc.git",
+    });
+    expect(web?.pushUrl).toBe(
+      `file://${path.resolve(path.dirname(REPOS_FILE), "../remotes/web-fork.git")}`,
+    );
+    // Without it nothing changes: no fork fields at all.
+    expect(api).not.toHaveProperty("pushRepository");
+    expect(api).not.toHaveProperty("pushUrl");
+  });
+
+  it("lists a bad pushRepository with the other problems in one message", () => {
+    const REPOS_FILE = reposFile({
+      repositories: [
+        { jiraProject: "CALC", github: "acme/calc", pushRepository: "calc-bot" },
+        { jiraProject: "WEB", github: "acme/web", pushRepository: "ACME/web" },
+        { jiraProject: "API", github: "acme/api", pushUrl: "/srv/fork.git" },
+      ],
+    });
+    const { JIRA_API_TOKEN: _dropped, ...withoutJiraToken } = production;
+    const error = configError({ ...withoutJiraToken, REPOS_FILE });
+    expect(error.problems.filter((p) => p.includes("repositories."))).toEqual([
+      `REPOS_FILE ${REPOS_FILE}: repositories.0.pushRepository: must be owner/name (a GitHub repository)`,
+      `REPOS_FILE ${REPOS_FILE}: repositories.1.pushRepository: must be a fork, not the repository itself (leave it out to push to github)`,
+      `REPOS_FILE ${REPOS_FILE}: repositories.2.pushUrl: needs pushRepository (the fork it is the URL of)`,
+    ]);
+    expect(error.problems.some((p) => p.includes("JIRA_API_TOKEN"))).toBe(true);
+    expect(error.message).toContain("repositories.0.pushRepository: must be owner/name");
   });
 });

@@ -34,7 +34,17 @@ describe("git remote access", () => {
     process.env.PATCHBOARD_TEST_SECRET = "s3cret";
     try {
       const env = gitEnv({ GIT_INDEX_FILE: "/tmp/i" });
-      const allowed = ["GIT_INDEX_FILE", "GIT_TERMINAL_PROMPT", "HOME", "LANG", "PATH"];
+      // What git needs, plus the switches that keep system and global config out.
+      const allowed = [
+        "GIT_ATTR_NOSYSTEM",
+        "GIT_CONFIG_GLOBAL",
+        "GIT_CONFIG_NOSYSTEM",
+        "GIT_INDEX_FILE",
+        "GIT_TERMINAL_PROMPT",
+        "HOME",
+        "LANG",
+        "PATH",
+      ];
       expect(Object.keys(env).filter((key) => !allowed.includes(key))).toEqual([]);
       expect(env.GIT_INDEX_FILE).toBe("/tmp/i");
       expect(env.GIT_TERMINAL_PROMPT).toBe("0");

@@ -1,4 +1,5 @@
 import {
+  buildScopeJql,
   buildSearchJql,
   escapeTextSearch,
   jqlString,
@@ -74,5 +75,14 @@ describe("search cursors", () => {
       expect.objectContaining({ code: "validation_error" }),
     );
     expect(() => decodeCursor(Buffer.from("2:-1").toString("base64url"))).toThrow();
+  });
+});
+
+describe("buildScopeJql", () => {
+  it("keeps the configured filter parenthesised, drops ORDER BY and pins project and key", () => {
+    expect(buildScopeJql('project = X OR labels = "a" ORDER BY key', "CALC-12")).toBe(
+      '(project = X OR labels = "a") AND project = "CALC" AND key = "CALC-12"',
+    );
+    expect(buildScopeJql("", "MY_PROJ-3")).toBe('project = "MY_PROJ" AND key = "MY_PROJ-3"');
   });
 });

@@ -1,5 +1,4 @@
 import { pino } from "pino";
-import type { NewTask } from "../../server/domain/ports/task-store.js";
 import { WorkspaceJanitor } from "../../server/domain/janitor/workspace-janitor.js";
 import { ServiceCheck } from "../../server/domain/service-check/service-check.js";
 import { AppError } from "../../server/domain/app-error.js";
@@ -9,23 +8,11 @@ import {
   recoverInterruptedTask,
   RESUME_MESSAGE,
 } from "../../server/domain/tasks/recover-task.js";
-import { CALC_REPO, domainHarness } from "../support/fakes/domain-harness.js";
+import { CALC_REPO, calcFixTask, domainHarness } from "../support/fakes/domain-harness.js";
 
 const logger = pino({ level: "silent" });
 
-function fixTask(key: string): NewTask {
-  return {
-    kind: "fix",
-    ticketKey: key,
-    repo: "acme/calc",
-    baseBranch: "main",
-    branch: `codex/${key.toLowerCase()}`,
-    prompt: null,
-    instructions: null,
-    createdBy: "pm@acme.test",
-    ticketSnapshot: null,
-  };
-}
+const fixTask = (key: string) => calcFixTask(key);
 
 /** A task left `running` by a dead process, in the given phase, with or without thread/worktree. */
 async function leftRunning(
@@ -61,6 +48,13 @@ describe("recovery of tasks left running by a crash", () => {
     expect(events.at(-2)).toMatchObject({
       payload: { action: "retry", by: "system", message: RESUME_MESSAGE },
     });
+    // What the resumed run reads: the request, stored with the phase it stopped in.
+    expect((await h.store.listRequests(task.id)).at(-1)).toMatchObject({
+      action: "retry",
+      by: "system",
+      message: RESUME_MESSAGE,
+      previous: { phase: "fixing", error: { code: "interrupted" } },
+    });
   });
 
   it.each([
@@ -79,9 +73,11 @@ describe("recovery of tasks left running by a crash", () => {
   it("ends it cancelled when a cancel was asked for before the crash", async () => {
     const h = domainHarness();
     const task = await leftRunning(h, "CALC-3", { threadId: "thread-3", worktree: true });
-    await h.store.appendEvent(task.id, {
-      type: "task.request",
-      payload: { action: "cancel", message: null, by: "pm@acme.test" },
+    await h.store.addRequest(task.id, {
+      action: "cancel",
+      message: null,
+      by: "pm@acme.test",
+      previous: null,
     });
     expect(await recoverInterruptedTask(h.deps, (await h.store.get(task.id))!)).toBe("cancelled");
     expect(await h.store.get(task.id)).toMatchObject({ status: "cancelled" });

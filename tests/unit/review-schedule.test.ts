@@ -62,13 +62,14 @@ describe("parseReviewSchedule", () => {
 });
 
 describe("review configuration", () => {
-  it("has defaults: 02:00 UTC, 24 hours, no comments, no Slack", () => {
+  it("has defaults: 02:00 UTC, 24 hours, no comments, no Slack, no forks", () => {
     expect(loadConfig({}, cwd).config.reviews).toEqual({
       cron: "0 2 * * *",
       timeZone: "UTC",
       windowHours: 24,
       commentOnPr: false,
       slackWebhookUrl: null,
+      reviewForks: false,
     });
   });
 
@@ -79,6 +80,7 @@ describe("review configuration", () => {
         REVIEW_TZ: "America/New_York",
         REVIEW_WINDOW_HOURS: "72",
         REVIEW_COMMENT_ON_PR: "TRUE",
+        REVIEW_FORKS: "1",
         SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T1/B2/abc",
       },
       cwd,
@@ -89,6 +91,7 @@ describe("review configuration", () => {
       windowHours: 72,
       commentOnPr: true,
       slackWebhookUrl: "https://hooks.slack.com/services/T1/B2/abc",
+      reviewForks: true,
     });
   });
 

@@ -1,6 +1,7 @@
 import { AppError } from "../../server/domain/app-error.js";
 import { ReviewService } from "../../server/domain/reviews/review-service.js";
 import { REVIEW_COMMENT_MARKER } from "../../server/domain/reviews/review-text.js";
+import { CALC_REPO } from "../support/fakes/domain-harness.js";
 import {
   openPr,
   prNumberOf,
@@ -67,6 +68,35 @@ describe("ReviewService", () => {
     expect(h.notifier.digests[0]?.results.map((r) => r.prNumber)).toEqual([2, 4, 3, 1, 8, 5, 6]);
     expect(await service.get(run!.id)).toEqual(run);
     expect(h.codeHost.comments).toEqual([]);
+    await h.db.close();
+  });
+
+  it("reviews a fork's pull request only when REVIEW_FORKS is on", async () => {
+    const h = await reviewHarness();
+    h.codeHost.openPulls.push(openPr(1), openPr(2, { fromFork: true }));
+    const off = await new ReviewService(h.deps).runNow("cli");
+    expect(off?.results.map((r) => r.prNumber)).toEqual([1]);
+    expect(h.checkouts.checkedOut.map((c) => c.pr.number)).toEqual([1]);
+
+    h.deps.settings.reviewForks = true;
+    const on = await new ReviewService(h.deps).runNow("cli");
+    expect(on?.results.map((r) => r.prNumber).sort()).toEqual([1, 2]);
+    await h.db.close();
+  });
+
+  it("reviews pull requests from its own pushRepository fork without REVIEW_FORKS", async () => {
+    const h = await reviewHarness({
+      repos: [
+        { ...CALC_REPO, pushRepository: "calc-bot/calc", pushUrl: "file:///nowhere/fork.git" },
+      ],
+    });
+    h.codeHost.openPulls.push(
+      openPr(1, { fromFork: true, headRepository: "calc-bot/calc" }),
+      openPr(2, { fromFork: true, headRepository: "mallory/calc" }),
+      openPr(3, { fromFork: true, headRepository: null }),
+    );
+    const run = await new ReviewService(h.deps).runNow("cli");
+    expect(run?.results.map((r) => r.prNumber)).toEqual([1]);
     await h.db.close();
   });
 

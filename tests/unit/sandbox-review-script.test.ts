@@ -8,7 +8,8 @@ function review(prompt: string) {
   );
 }
 
-const header = 'Review pull request #7 of acme/storefront: "SHOP-141: Free shipping at $50".\n';
+const header =
+  "Review pull request #7 of acme/storefront.\nTitle: SHOP-141: Free shipping at $50\n";
 
 describe("the sandbox's scripted reviewer", () => {
   it("follows the diff it was given: files, size and tests", () => {

@@ -7,6 +7,7 @@ import { IpAllowList } from "../../server/config/ip-allow-list.js";
 import { loadConfig } from "../../server/config/load-config.js";
 import { parseRoleMapping, resolveRole } from "../../server/config/role-mapping.js";
 import { publishGuardPolicy, secretValues } from "../../server/config/secret-values.js";
+import { readReposFile } from "../../server/config/repos-file.js";
 
 const cwd = mkdtempSync(path.join(os.homedir(), ".patchboard-security-config-"));
 const REPOS_FILE = path.join(cwd, "repos.json");
@@ -58,6 +59,8 @@ describe("sign-in configuration", () => {
       ROLE_ADMIN_EMAILS: "Boss@Acme.test",
       SESSION_SECRET: "x".repeat(40),
       TASK_RATE_LIMIT_PER_MINUTE: "5",
+      DIFF_RATE_LIMIT_PER_MINUTE: "12",
+      EVENT_STREAMS_PER_PERSON: "3",
       PROTECTED_PATHS: "infra/**, .github/**",
       MAX_DIFF_BYTES: "1000",
     });
@@ -77,7 +80,12 @@ describe("sign-in configuration", () => {
       admin: ["grp-c"],
     });
     expect(config.auth.roles?.emails.admin).toEqual(["boss@acme.test"]);
-    expect(config.security).toEqual({ taskRateLimitPerMinute: 5, trustProxy: ["loopback"] });
+    expect(config.security).toEqual({
+      taskRateLimitPerMinute: 5,
+      diffRateLimitPerMinute: 12,
+      eventStreamsPerPerson: 3,
+      trustProxy: ["loopback"],
+    });
     expect(config.publishGuard).toEqual({
       protectedPaths: ["infra/**", ".github/**"],
       maxDiffBytes: 1000,
@@ -97,7 +105,8 @@ describe("sign-in configuration", () => {
 
   it("defaults the publish guard and generates a session secret when none is set", () => {
     const config = loadConfig({}, cwd).config;
-    expect(config.publishGuard?.protectedPaths).toContain(".github/workflows/**");
+    expect(config.publishGuard?.protectedPaths).toContain(".github/**");
+    expect(config.publishGuard?.protectedPaths).toContain("**/package.json#scripts");
     expect(config.publishGuard?.maxDiffBytes).toBe(512_000);
     expect(config.auth.sessionSecret?.length).toBeGreaterThanOrEqual(48);
   });
@@ -128,6 +137,15 @@ describe("sign-in configuration", () => {
     expect(problems).toContain('ROLE_PM_EMAILS: "not an email"');
     expect(problems).toContain("SESSION_SECRET: must be at least 32");
     expect(problems).toContain('TRUST_PROXY: "nope"');
+    const limits = problemsOf({
+      ...production,
+      DIFF_RATE_LIMIT_PER_MINUTE: "0",
+      EVENT_STREAMS_PER_PERSON: "many",
+    });
+    expect(limits).toEqual([
+      "DIFF_RATE_LIMIT_PER_MINUTE: Too small: expected number to be >0",
+      "EVENT_STREAMS_PER_PERSON: Invalid input: expected number, received NaN",
+    ]);
     expect(
       problemsOf({ ...production, AUTH_MODE: "proxy", ROLE_PM_EMAILS: "@acme.test" }).join("\n"),
     ).toContain("PROXY_TRUSTED_IPS: required with AUTH_MODE=proxy");
@@ -178,5 +196,27 @@ describe("IP allow list", () => {
     expect(list.has("11.0.0.1")).toBe(false);
     expect(list.has(undefined)).toBe(false);
     expect(list.has("garbage")).toBe(false);
+  });
+});
+
+describe("a repository's own protected paths", () => {
+  it("reads protectedPaths from the repositories file and refuses a blank entry", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "patchboard-repos-"));
+    const file = path.join(dir, "repos.json");
+    const entry = { jiraProject: "CALC", github: "acme/calc", cloneUrl: "https://x.test/r.git" };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        repositories: [{ ...entry, protectedPaths: ["infra/**", "!Jenkinsfile"] }],
+      }),
+    );
+    expect(readReposFile(file, "https://github.com").repos[0]?.protectedPaths).toEqual([
+      "infra/**",
+      "!Jenkinsfile",
+    ]);
+    writeFileSync(file, JSON.stringify({ repositories: [{ ...entry, protectedPaths: [" "] }] }));
+    expect(readReposFile(file, "https://github.com").problems).toEqual([
+      expect.stringContaining("repositories.0.protectedPaths.0"),
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { AppError } from "../../server/domain/app-error.js";
+import type { ChangeStatus, StagedChange } from "../../server/domain/ports/workspaces.js";
 import {
   DEFAULT_PROTECTED_PATHS,
   assertPublishable,
@@ -7,6 +8,39 @@ import {
   matchGlobs,
   parseUnifiedDiff,
 } from "../../server/domain/publish-guard/index.js";
+
+/**
+ * A text-only staged change from a diff, its paths as git would list them (a rename is a
+ * deletion plus an addition, as with `--no-renames`).
+ */
+function textChange(diff: string): StagedChange {
+  const files = parseUnifiedDiff(diff).flatMap((f) => {
+    const base = { binary: false, size: 0, content: null, oldContent: null };
+    if (f.oldPath !== null && f.newPath !== null && f.oldPath !== f.newPath) {
+      return [
+        { ...base, path: f.oldPath, status: "deleted" as const, oldMode: "100644", newMode: null },
+        { ...base, path: f.newPath, status: "added" as const, oldMode: null, newMode: "100644" },
+      ];
+    }
+    const path = f.newPath ?? f.oldPath ?? "";
+    const status: ChangeStatus =
+      f.oldPath === null ? "added" : f.newPath === null ? "deleted" : "modified";
+    return [
+      {
+        ...base,
+        path,
+        status: status,
+        oldMode: f.oldPath === null ? null : "100644",
+        newMode: f.newPath === null ? null : "100644",
+      },
+    ];
+  });
+  return { diff, files };
+}
+
+const checkText = (diff: string, policy?: Parameters<typeof checkPublish>[1]) =>
+  checkPublish(textChange(diff), policy);
+const assertText = (diff: string) => assertPublishable(textChange(diff));
 
 /** A `git diff` of one new file with the given lines. */
 function newFileDiff(file: string, lines: string[]): string {
@@ -60,7 +94,8 @@ describe("glob matching", () => {
   });
 
   it("returns the matching glob", () => {
-    expect(matchGlobs("./.github/CODEOWNERS", DEFAULT_PROTECTED_PATHS)).toBe("**/CODEOWNERS");
+    expect(matchGlobs("./docs/CODEOWNERS", DEFAULT_PROTECTED_PATHS)).toBe("**/CODEOWNERS");
+    expect(matchGlobs("./.github/CODEOWNERS", DEFAULT_PROTECTED_PATHS)).toBe(".github/**");
     expect(matchGlobs("src/index.ts", DEFAULT_PROTECTED_PATHS)).toBeNull();
   });
 });
@@ -114,8 +149,8 @@ describe("unified diff parsing", () => {
 
 describe("publish guard", () => {
   it("lets an ordinary fix through", () => {
-    expect(checkPublish(FIX)).toEqual([]);
-    expect(() => assertPublishable(FIX)).not.toThrow();
+    expect(checkText(FIX)).toEqual([]);
+    expect(() => assertText(FIX)).not.toThrow();
   });
 
   it.each([
@@ -125,7 +160,7 @@ describe("publish guard", () => {
     ".github/CODEOWNERS",
     "docs/CODEOWNERS",
   ])("refuses a change to %s by default", (file) => {
-    const violations = checkPublish(newFileDiff(file, ["x"]));
+    const violations = checkText(newFileDiff(file, ["x"]));
     expect(violations).toEqual([
       expect.objectContaining({
         kind: "protected_path",
@@ -145,7 +180,7 @@ describe("publish guard", () => {
       "-* @security",
       "",
     ].join("\n");
-    expect(checkPublish(deletion).map((v) => v.file)).toEqual(["CODEOWNERS"]);
+    expect(checkText(deletion).map((v) => v.file)).toEqual(["CODEOWNERS"]);
     const rename = [
       "diff --git a/.github/workflows/ci.yml b/old-ci.yml",
       "similarity index 100%",
@@ -153,24 +188,24 @@ describe("publish guard", () => {
       "rename to old-ci.yml",
       "",
     ].join("\n");
-    expect(checkPublish(rename).map((v) => v.file)).toEqual([".github/workflows/ci.yml"]);
+    expect(checkText(rename).map((v) => v.file)).toEqual([".github/workflows/ci.yml"]);
   });
 
   it("uses the configured protected paths instead of the defaults", () => {
     const policy = { protectedPaths: ["infra/**"] };
-    expect(checkPublish(newFileDiff("infra/main.tf", ["x"]), policy)).toHaveLength(1);
-    expect(checkPublish(newFileDiff(".github/workflows/ci.yml", ["x"]), policy)).toEqual([]);
+    expect(checkText(newFileDiff("infra/main.tf", ["x"]), policy)).toHaveLength(1);
+    expect(checkText(newFileDiff(".github/workflows/ci.yml", ["x"]), policy)).toEqual([]);
   });
 
   it("refuses a diff over the size limit", () => {
     const big = newFileDiff("src/big.js", ["x".repeat(2000)]);
-    expect(checkPublish(big, { maxDiffBytes: 1000 })).toEqual([
+    expect(checkText(big, { maxDiffBytes: 1000 })).toEqual([
       expect.objectContaining({
         kind: "diff_too_large",
         message: expect.stringContaining("MAX_DIFF_BYTES"),
       }),
     ]);
-    expect(checkPublish(big, { maxDiffBytes: 10_000 })).toEqual([]);
+    expect(checkText(big, { maxDiffBytes: 10_000 })).toEqual([]);
   });
 
   const secrets: [string, string][] = [
@@ -187,7 +222,7 @@ describe("publish guard", () => {
     ["OpenAI API key", `OPENAI_API_KEY=sk-proj-${"Ab9_".repeat(10)}`],
   ];
   it.each(secrets)("refuses an added %s", (name, line) => {
-    const [violation, ...rest] = checkPublish(newFileDiff("src/config.js", ["ok", line]));
+    const [violation, ...rest] = checkText(newFileDiff("src/config.js", ["ok", line]));
     expect(rest).toEqual([]);
     expect(violation).toMatchObject({ kind: "secret", file: "src/config.js" });
     expect(violation?.message).toContain(name);
@@ -197,7 +232,7 @@ describe("publish guard", () => {
 
   it("ignores secrets on removed lines (removing a leaked key is a good change)", () => {
     expect(
-      checkPublish(editDiff("src/config.js", "key: 'AKIAIOSFODNN7EXAMPLE'", "key: env.KEY")),
+      checkText(editDiff("src/config.js", "key: 'AKIAIOSFODNN7EXAMPLE'", "key: env.KEY")),
     ).toEqual([]);
   });
 
@@ -209,19 +244,19 @@ describe("publish guard", () => {
       "export const TOKEN_PREFIX = 'ghp_';",
       "const hash = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';",
     ];
-    expect(checkPublish(newFileDiff("src/env.js", code))).toEqual([]);
+    expect(checkText(newFileDiff("src/env.js", code))).toEqual([]);
   });
 
   it("refuses the server's own configured secret values without naming them", () => {
     const value = "jira-api-token-value-42";
-    const violations = checkPublish(newFileDiff("env.txt", [`JIRA=${value}`]), {
+    const violations = checkText(newFileDiff("env.txt", [`JIRA=${value}`]), {
       secretValues: [value, "short"],
     });
     expect(violations).toHaveLength(1);
     expect(violations[0]?.message).toContain("configured secret");
     expect(violations[0]?.message).not.toContain(value);
     // Values too short to be specific are ignored, not matched by chance.
-    expect(checkPublish(newFileDiff("a.txt", ["short"]), { secretValues: ["short"] })).toEqual([]);
+    expect(checkText(newFileDiff("a.txt", ["short"]), { secretValues: ["short"] })).toEqual([]);
   });
 
   it("throws publish_refused naming every file", () => {
@@ -230,7 +265,7 @@ describe("publish guard", () => {
       newFileDiff("leak.txt", ["-----BEGIN PRIVATE KEY-----"]);
     let caught: unknown;
     try {
-      assertPublishable(diff);
+      assertText(diff);
     } catch (error) {
       caught = error;
     }

@@ -12,19 +12,25 @@ import { SignInPage } from "./pages/sign-in-page.js";
  */
 export function AppShell() {
   const me = useMeQuery();
-  if (me.isPending) return <LoadingState label="Checking your session…" />;
+  // Before the app's frame exists, what is shown still sits in a main landmark.
+  if (me.isPending)
+    return (
+      <main id="main">
+        <LoadingState label="Checking your session…" />
+      </main>
+    );
   if (me.isError) {
     if (me.error instanceof ApiError && isNoRoleError(me.error)) {
       return <NoAccessPage error={me.error} />;
     }
     return (
-      <div className="page page--narrow">
+      <main id="main" className="page page--narrow">
         <ErrorPanel
           error={me.error}
           action="check who is signed in"
           onRetry={() => void me.refetch()}
         />
-      </div>
+      </main>
     );
   }
   if (!me.data) return <SignInPage />;

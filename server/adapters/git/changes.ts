@@ -1,17 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { copyFile, readFile, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
-import type { CommitAuthor, Workspace } from "../../domain/ports/workspaces.js";
+import type { CommitAuthor, StagedChange, Workspace } from "../../domain/ports/workspaces.js";
 import { AppError } from "../../domain/app-error.js";
-import { gitOut, runGit } from "./run-git.js";
+import { isAncestor, publishedTip } from "./published-ref.js";
+import { gitBytes, gitOut, runGit } from "./run-git.js";
+import { readStagedChange } from "./staged-change.js";
 import { gitDirOf } from "./worktree-git-dir.js";
 
 /**
- * Options that keep output stable whatever the host's git config says, and keep
- * repository hooks (which an agent's `npm install` may have enabled through husky)
- * from running inside the server's own git calls.
+ * Keeps output stable whatever the repository's config says. Hooks, filters and the
+ * rest are turned off for every git call in run-git.ts.
  */
-const SAFE_CONFIG = ["-c", "core.hooksPath=/dev/null", "-c", "core.quotePath=false"] as const;
+const SAFE_CONFIG = ["-c", "core.quotePath=false"] as const;
 
 /**
  * The unified diff of everything in the worktree against the workspace's base commit:
@@ -20,6 +21,34 @@ const SAFE_CONFIG = ["-c", "core.hooksPath=/dev/null", "-c", "core.quotePath=fal
  * index — which the agent may be using — is never touched.
  */
 export async function worktreeDiff(workspace: Workspace): Promise<string> {
+  return withScratchIndex(workspace, (env) => stageAndDiff(workspace, env));
+}
+
+/**
+ * Everything in the worktree against its base as a binary patch (`git apply` restores it
+ * byte for byte, new, deleted and binary files included), staged into a throwaway index
+ * like {@link worktreeDiff}.
+ */
+export async function checkpointPatch(workspace: Workspace): Promise<Buffer> {
+  return withScratchIndex(workspace, async (env) => {
+    const cwd = workspace.path;
+    await runGit([...SAFE_CONFIG, "add", "--all", "--", "."], { cwd, env });
+    const args = ["diff", "--cached", "--binary", "--full-index", "--no-renames", "--no-color"];
+    return gitBytes(
+      [...SAFE_CONFIG, ...args, "--no-ext-diff", "--no-textconv", workspace.baseSha, "--"],
+      { cwd, env },
+    );
+  });
+}
+
+/**
+ * Runs `work` with GIT_INDEX_FILE set to a copy of the worktree's index, removed
+ * afterwards, so the real index — which the agent may be using — is never touched.
+ */
+async function withScratchIndex<T>(
+  workspace: Workspace,
+  work: (env: Record<string, string>) => Promise<T>,
+): Promise<T> {
   const cwd = workspace.path;
   const gitDir = await gitDirOf(cwd);
   const index = path.join(gitDir, `patchboard-diff-${randomUUID()}.index`);
@@ -29,7 +58,7 @@ export async function worktreeDiff(workspace: Workspace): Promise<string> {
     // files instead of all of them — what makes this fast on a large repository.
     const copied = await copyIndex(path.join(gitDir, "index"), index);
     if (!copied) await runGit(["read-tree", "HEAD"], { cwd, env });
-    return await stageAndDiff(workspace, env);
+    return await work(env);
   } finally {
     await rm(index, { force: true });
   }
@@ -61,15 +90,21 @@ async function copyIndex(from: string, to: string): Promise<boolean> {
  * publish. One walk of the worktree serves both the publish guard and the commit — on a
  * large repository that walk is the expensive part of publishing.
  */
-export async function stageAll(workspace: Workspace): Promise<string> {
+export async function stageAll(workspace: Workspace): Promise<StagedChange> {
   await assertOnBranch(workspace);
-  return stageAndDiff(workspace, {});
+  await runGit([...SAFE_CONFIG, "add", "--all", "--", "."], { cwd: workspace.path });
+  return readStagedChange(workspace.path, workspace.baseSha, cachedDiff(workspace, {}));
 }
 
 /** `git add --all` into the index `env` names (the worktree's own by default), then its diff against the base. */
 async function stageAndDiff(workspace: Workspace, env: Record<string, string>): Promise<string> {
+  await runGit([...SAFE_CONFIG, "add", "--all", "--", "."], { cwd: workspace.path, env });
+  return cachedDiff(workspace, env);
+}
+
+/** The unified diff of the index `env` names against the base. */
+async function cachedDiff(workspace: Workspace, env: Record<string, string>): Promise<string> {
   const cwd = workspace.path;
-  await runGit([...SAFE_CONFIG, "add", "--all", "--", "."], { cwd, env });
   const result = await runGit(
     [
       ...SAFE_CONFIG,
@@ -89,14 +124,19 @@ async function stageAndDiff(workspace: Workspace, env: Record<string, string>): 
 }
 
 /**
- * Commits what is staged on the workspace's branch. Returns the branch's new head, or
- * null when the branch has nothing that differs from its base. When the agent committed
- * by itself and left nothing staged, its commit is the answer.
+ * Commits what is staged on the workspace's branch as one commit whose parent is what the
+ * server published last (or the branch's starting point), and moves the branch to it.
+ * Returns that commit, or null when the tree does not differ from the base.
+ *
+ * Commits the agent made itself, and the work-in-progress commit a base update saves,
+ * are left out of the branch: only their final tree is published. The publish guard
+ * checks that final tree, so an intermediate commit that added a secret and a later one
+ * that removed it must never reach the remote's history. When the base was merged in
+ * (a base update, concluded by the agent or still in progress), the base's tip is the
+ * second parent, so the pull request still shows only the task's own change.
  *
  * The commit is made from the index with plumbing (write-tree, commit-tree, update-ref):
- * `git commit` would walk the whole worktree again after `stageAll` just did. A merge the
- * agent resolved is concluded with `git commit`, which records both parents and clears
- * the merge state.
+ * `git commit` would walk the whole worktree again after `stageAll` just did.
  */
 export async function commitStaged(
   workspace: Workspace,
@@ -105,42 +145,46 @@ export async function commitStaged(
 ): Promise<string | null> {
   const cwd = workspace.path;
   await assertOnBranch(workspace);
-  const env = commitIdentity(author);
-  if (await mergeInProgress(cwd)) {
-    await runGit([...SAFE_CONFIG, ...NO_SIGN, "commit", "--quiet", "--no-verify", "-m", message], {
-      cwd,
-      env,
-    });
-    const merged = await headAndTrees(cwd, workspace.baseSha);
-    return merged.headTree === merged.baseTree ? null : merged.head;
-  }
   // write-tree refuses an index with unresolved conflicts, as `git commit` would. It
   // only reads the index and writes objects, so reading HEAD meanwhile is safe.
-  const [tree, { head, headTree, baseTree }] = await Promise.all([
+  const [tree, published, merging] = await Promise.all([
     gitOut(["write-tree"], { cwd }),
-    headAndTrees(cwd, workspace.baseSha),
+    publishedTip(workspace),
+    mergeHead(cwd),
   ]);
-  let tip = head;
-  if (tree !== headTree) {
-    tip = await gitOut([...NO_SIGN, "commit-tree", tree, "-p", head, "-m", cleanMessage(message)], {
+  const [head = "", baseTree = "", publishedTree = ""] = (
+    await gitOut(["rev-parse", "HEAD", `${workspace.baseSha}^{tree}`, `${published}^{tree}`], {
       cwd,
-      env,
-    });
-    // Moves the branch only if nobody moved it meanwhile (the old value must still match).
+    })
+  ).split("\n");
+  const parents = [published];
+  if (
+    !(await isAncestor(cwd, workspace.baseSha, published)) &&
+    (merging === workspace.baseSha || (await isAncestor(cwd, workspace.baseSha, head)))
+  ) {
+    parents.push(workspace.baseSha);
+  }
+  const tip =
+    parents.length === 1 && tree === publishedTree
+      ? published
+      : await gitOut(
+          [
+            ...NO_SIGN,
+            "commit-tree",
+            tree,
+            ...parents.flatMap((p) => ["-p", p]),
+            "-m",
+            cleanMessage(message),
+          ],
+          { cwd, env: commitIdentity(author) },
+        );
+  // Moves the branch only if nobody moved it meanwhile (the old value must still match).
+  if (tip !== head) {
     await runGit(["update-ref", "-m", "commit: Patchboard", "HEAD", tip, head], { cwd });
   }
+  // The merge, if one was in progress, is concluded by the commit just made.
+  if (merging !== null) await runGit(["merge", "--quit"], { cwd });
   return tree === baseTree ? null : tip;
-}
-
-/** HEAD, its tree and the base's tree, in one git call. */
-async function headAndTrees(
-  cwd: string,
-  baseSha: string,
-): Promise<{ head: string; headTree: string; baseTree: string }> {
-  const [head = "", headTree = "", baseTree = ""] = (
-    await gitOut(["rev-parse", "HEAD", "HEAD^{tree}", `${baseSha}^{tree}`], { cwd })
-  ).split("\n");
-  return { head, headTree, baseTree };
 }
 
 /** Signing would need a key the server does not have (and may prompt). */
@@ -156,13 +200,11 @@ export function commitIdentity(author: CommitAuthor): Record<string, string> {
   };
 }
 
-/** Whether the agent is concluding a merge (the catch-up with a moved base left one). */
-async function mergeInProgress(cwd: string): Promise<boolean> {
+/** The commit being merged (the catch-up with a moved base left a merge), or null. */
+async function mergeHead(cwd: string): Promise<string | null> {
   const gitDir = await gitDirOf(cwd);
-  return stat(path.join(gitDir, "MERGE_HEAD")).then(
-    () => true,
-    () => false,
-  );
+  const text = await readFile(path.join(gitDir, "MERGE_HEAD"), "utf8").catch(() => null);
+  return text === null ? null : (text.split("\n")[0]?.trim() ?? null);
 }
 
 /**

@@ -2,19 +2,29 @@ import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { RepoConfig } from "../../domain/repo-config.js";
-import type { Workspace, Workspaces } from "../../domain/ports/workspaces.js";
-import type { PullRequestCheckouts } from "../../domain/reviews/review-ports.js";
+import type { PrepareOptions, Workspace, Workspaces } from "../../domain/ports/workspaces.js";
+import type { PullRequestCheckouts } from "../../domain/ports/review-ports.js";
 import { AppError } from "../../domain/app-error.js";
-import { commitStaged, stageAll, worktreeDiff } from "./changes.js";
+import { applyCheckpoint } from "./apply-checkpoint.js";
+import { checkpointPatch, commitStaged, stageAll, worktreeDiff } from "./changes.js";
 import { KeyedLock } from "./keyed-lock.js";
-import { maintainMirror, mirrorPath, REMOTE_REFS, resolveRef, syncMirror } from "./mirror.js";
+import {
+  fetchForkBranch,
+  maintainMirror,
+  mirrorPath,
+  REMOTE_REFS,
+  resolveRef,
+  syncMirror,
+} from "./mirror.js";
 import { checkoutPullRequest } from "./pull-request-checkout.js";
+import { forgetPublished, recordPublished } from "./published-ref.js";
 import { pushBranch } from "./push.js";
 import { remoteAccess } from "./remote.js";
 import { gitOut, runGit } from "./run-git.js";
 import { mergeMovedBase } from "./update-from-base.js";
 import { readWorktreeMeta, writeWorktreeMeta, type WorktreeMeta } from "./worktree-meta.js";
-import { WarmPool } from "./warm-pool.js";
+import { WarmPool, type WarmPrepare } from "./warm-pool.js";
+import { isSafeTaskId } from "../../domain/task-id.js";
 
 /** What the server does with its workspaces beyond the domain's port. */
 export interface WorkspaceUpkeep {
@@ -30,6 +40,11 @@ export interface WorkspaceUpkeep {
    * ended: a shutdown must not leave git writing into a data directory being removed.
    */
   stop(): Promise<void>;
+  /**
+   * Resolves once the warm worktrees' running refills have ended (a refill that waits for
+   * its task's agent has not started yet): tests prove "no refill ran" with it.
+   */
+  idle(): Promise<void>;
 }
 
 /** Options of {@link createGitWorkspaces}. */
@@ -45,9 +60,17 @@ export interface GitWorkspacesOptions {
    * sets `DEFAULT_WARM_WORKTREES` (2).
    */
   warmWorktrees?: number;
+  /**
+   * Prepares a warm worktree's environment (the repository's setup, the base's tests) in
+   * the background once its files are written, so a task that claims it starts at once.
+   */
+  prepareWarm?: (
+    repo: RepoConfig,
+    dir: string,
+    commit: string,
+    signal: AbortSignal,
+  ) => Promise<void>;
 }
-
-const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 /**
  * Git working copies on the real `git` CLI: one bare mirror per repository
@@ -61,7 +84,7 @@ export function createGitWorkspaces(
   options: GitWorkspacesOptions,
 ): Workspaces & PullRequestCheckouts & WorkspaceUpkeep {
   const root = path.resolve(options.root);
-  const worktrees = path.join(root, "worktrees");
+  const worktreesDir = path.join(root, "worktrees");
   const { logger } = options;
   const lock = new KeyedLock();
   // Warm worktrees (warm-pool.ts): a task takes one instead of waiting for a full checkout.
@@ -72,19 +95,30 @@ export function createGitWorkspaces(
     logger,
   });
 
+  const warmPrepare = (repo: RepoConfig): WarmPrepare | undefined => {
+    const prepare = options.prepareWarm;
+    return prepare === undefined
+      ? undefined
+      : (dir, commit, signal) => prepare(repo, dir, commit, signal);
+  };
+
   let warming: Promise<void> = Promise.resolve();
   let stopped = false;
 
   function worktreePath(taskId: string): string {
-    if (!TASK_ID.test(taskId))
+    if (!isSafeTaskId(taskId))
       throw new AppError("git_failed", `Invalid task id for a worktree: ${taskId}`);
-    return path.join(worktrees, taskId);
+    return path.join(worktreesDir, taskId);
   }
 
-  /** Queues the mirror's housekeeping behind whatever holds its lock now: never on a task's path. */
-  function maintainLater(mirror: string): void {
-    void lock
-      .run(mirror, () => maintainMirror(mirror))
+  /**
+   * Queues the mirror's housekeeping behind whatever holds its lock now (or, with `after`,
+   * once that settles: a task's start passes its agent's start): never on a task's path.
+   */
+  function maintainLater(mirror: string, after: Promise<void> = Promise.resolve()): void {
+    const maintain = () => lock.run(mirror, () => maintainMirror(mirror));
+    void after
+      .then(maintain, maintain)
       .catch((error: unknown) =>
         logger.warn({ err: error, mirror }, "git mirror maintenance failed"),
       );
@@ -94,9 +128,13 @@ export function createGitWorkspaces(
    * Fetches (or first clones) a repository's mirror and queues its housekeeping. Call it
    * under the mirror's lock: fetching writes the mirror's refs.
    */
-  async function syncRepo(mirror: string, repo: RepoConfig): Promise<void> {
+  async function syncRepo(
+    mirror: string,
+    repo: RepoConfig,
+    maintainAfter?: Promise<void>,
+  ): Promise<void> {
     await syncMirror(mirror, remoteAccess(repo.cloneUrl, options.pushToken), logger);
-    maintainLater(mirror);
+    maintainLater(mirror, maintainAfter);
   }
 
   function toWorkspace(dir: string, meta: WorktreeMeta): Workspace {
@@ -109,11 +147,17 @@ export function createGitWorkspaces(
     dir: string,
     branch: string,
     mirror: string,
+    restoring: { baseSha: string; changes: Uint8Array } | undefined,
+    refillAfter: Promise<void> | undefined,
   ) {
-    await syncRepo(mirror, repo);
+    await syncRepo(mirror, repo, refillAfter);
     const baseRef = `${REMOTE_REFS}${repo.baseBranch}`;
-    // A re-run of a ticket continues the branch it already pushed rather than racing it.
-    const remoteBranch = `${REMOTE_REFS}${branch}`;
+    // A re-run of a ticket continues the branch it already pushed rather than racing it:
+    // from the fork when branches are pushed there, the upstream's branch is not ours then.
+    const remoteBranch =
+      repo.pushUrl === undefined
+        ? `${REMOTE_REFS}${branch}`
+        : await fetchForkBranch(mirror, remoteAccess(repo.pushUrl, options.pushToken), branch);
     const [baseTip, remoteTip] = await Promise.all([
       resolveRef(mirror, baseRef),
       resolveRef(mirror, remoteBranch),
@@ -124,24 +168,29 @@ export function createGitWorkspaces(
         `Base branch ${repo.baseBranch} does not exist in ${repo.github}.`,
       );
     }
-    const baseSha = remoteTip
-      ? await gitOut(["merge-base", baseTip, remoteTip], { cwd: mirror })
-      : baseTip;
+    // A restored checkpoint keeps the base its changes are against, wherever the base moved.
+    const baseSha =
+      restoring?.baseSha ??
+      (remoteTip ? await gitOut(["merge-base", baseTip, remoteTip], { cwd: mirror }) : baseTip);
+    const start = remoteTip ?? restoring?.baseSha ?? baseTip;
     // --- warm worktree pool: claim one (a rename and a small checkout) if one is ready ---
-    const warm = await warmPool.claim({ mirror, dir, branch, target: remoteTip ?? baseTip });
-    warmPool.refill(mirror, baseRef);
+    const warm = await warmPool.claim({ mirror, dir, branch, target: start });
+    refillWhen(refillAfter, mirror, baseRef, repo);
     // --- end warm worktree pool ---
     if (!warm) {
       // A half-made worktree from a crash is discarded, and git forgets stale registrations.
       await rm(dir, { recursive: true, force: true });
       await runGit(["worktree", "prune"], { cwd: mirror });
-      await mkdir(worktrees, { recursive: true });
+      await mkdir(worktreesDir, { recursive: true });
       // -B: a local branch left over from an earlier, removed attempt is reset, not an error.
-      await runGit(
-        ["worktree", "add", "--quiet", "--no-track", "-B", branch, dir, remoteTip ?? baseTip],
-        { cwd: mirror },
-      );
+      await runGit(["worktree", "add", "--quiet", "--no-track", "-B", branch, dir, start], {
+        cwd: mirror,
+      });
     }
+    // The server's commits build on this, never on commits the agent makes (published-ref.ts).
+    await recordPublished(mirror, branch, start);
+    // Before the metadata: a crash mid-restore leaves an unfinished worktree, made again.
+    if (restoring !== undefined) await applyCheckpoint(dir, restoring.baseSha, restoring.changes);
     const meta: WorktreeMeta = {
       version: 1,
       taskId,
@@ -153,10 +202,69 @@ export function createGitWorkspaces(
     };
     await writeWorktreeMeta(dir, meta);
     logger.info(
-      { taskId, repo: repo.github, branch, baseSha, continued: remoteTip !== null, warm },
+      {
+        taskId,
+        repo: repo.github,
+        branch,
+        baseSha,
+        continued: remoteTip !== null,
+        warm,
+        restored: restoring !== undefined,
+      },
       "git worktree created",
     );
     return toWorkspace(dir, meta);
+  }
+
+  /**
+   * The task's worktree: the one on disk, or a new one (from a checkpoint when `restoring`).
+   * Made under the mirror's lock: creating it fetches and adds a worktree to the mirror.
+   */
+  async function prepareWorktree(
+    repo: RepoConfig,
+    taskId: string,
+    branch: string,
+    restoring?: { baseSha: string; changes: Uint8Array },
+    refillAfter?: Promise<void>,
+  ): Promise<Workspace> {
+    const dir = worktreePath(taskId);
+    await assertBranchName(branch);
+    const mirror = mirrorPath(root, repo.github);
+    return lock.run(mirror, async () => {
+      const existing = await readWorktreeMeta(dir);
+      if (existing) {
+        if (existing.branch !== branch) {
+          logger.warn(
+            { taskId, branch: existing.branch, requested: branch },
+            "git worktree reused on its own branch",
+          );
+        } else {
+          logger.info({ taskId, branch }, "git worktree reused");
+        }
+        return toWorkspace(dir, existing);
+      }
+      try {
+        return await createWorktree(repo, taskId, dir, branch, mirror, restoring, refillAfter);
+      } catch (error) {
+        logger.error({ taskId, repo: repo.github, err: error }, "git worktree preparation failed");
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Tops the pool up once `after` settles (at once without it): the refill's checkout and
+   * setup take the cores the task that just claimed a worktree needs to start its agent.
+   */
+  function refillWhen(
+    after: Promise<void> | undefined,
+    mirror: string,
+    baseRef: string,
+    repo: RepoConfig,
+  ): void {
+    const refill = (): void => warmPool.refill(mirror, baseRef, warmPrepare(repo));
+    if (after === undefined) refill();
+    else void after.then(refill, refill);
   }
 
   async function warmUpAll(repos: readonly RepoConfig[]): Promise<void> {
@@ -166,7 +274,7 @@ export function createGitWorkspaces(
       const mirror = mirrorPath(root, repo.github);
       try {
         await lock.run(mirror, () => syncRepo(mirror, repo));
-        warmPool.refill(mirror, `${REMOTE_REFS}${repo.baseBranch}`);
+        warmPool.refill(mirror, `${REMOTE_REFS}${repo.baseBranch}`, warmPrepare(repo));
         await warmPool.idle(); // one repository's checkouts at a time
       } catch (error) {
         logger.warn({ err: error, repo: repo.github }, "git warm-up failed");
@@ -186,33 +294,20 @@ export function createGitWorkspaces(
       await warmPool.stop();
     },
 
-    async prepare(repo, taskId, branch) {
-      const dir = worktreePath(taskId);
-      await assertBranchName(branch);
-      const mirror = mirrorPath(root, repo.github);
-      return lock.run(mirror, async () => {
-        const existing = await readWorktreeMeta(dir);
-        if (existing) {
-          if (existing.branch !== branch) {
-            logger.warn(
-              { taskId, branch: existing.branch, requested: branch },
-              "git worktree reused on its own branch",
-            );
-          } else {
-            logger.info({ taskId, branch }, "git worktree reused");
-          }
-          return toWorkspace(dir, existing);
-        }
-        try {
-          return await createWorktree(repo, taskId, dir, branch, mirror);
-        } catch (error) {
-          logger.error(
-            { taskId, repo: repo.github, err: error },
-            "git worktree preparation failed",
-          );
-          throw error;
-        }
-      });
+    idle() {
+      return warmPool.idle();
+    },
+
+    prepare(repo, taskId, branch, prepareOptions?: PrepareOptions) {
+      return prepareWorktree(repo, taskId, branch, undefined, prepareOptions?.refillAfter);
+    },
+
+    restore(repo, taskId, branch, saved) {
+      return prepareWorktree(repo, taskId, branch, saved);
+    },
+
+    checkpoint(workspace) {
+      return checkpointPatch(workspace);
     },
 
     async find(taskId) {
@@ -222,12 +317,12 @@ export function createGitWorkspaces(
     },
 
     async listIds() {
-      const names = (await readdir(worktrees).catch(() => [] as string[])).filter((name) =>
-        TASK_ID.test(name),
+      const names = (await readdir(worktreesDir).catch(() => [] as string[])).filter((name) =>
+        isSafeTaskId(name),
       );
       // Only finished worktrees (with their metadata): half-made ones belong to a prepare.
       const done = await Promise.all(
-        names.map(async (name) => (await readWorktreeMeta(path.join(worktrees, name))) !== null),
+        names.map(async (name) => (await readWorktreeMeta(path.join(worktreesDir, name))) !== null),
       );
       return names.filter((_, i) => done[i]);
     },
@@ -251,7 +346,13 @@ export function createGitWorkspaces(
     checkoutPullRequest(repo, checkoutId, pr) {
       const dir = worktreePath(checkoutId);
       const mirror = mirrorPath(root, repo.github);
-      const ctx = { mirror, dir, worktreesRoot: worktrees, pushToken: options.pushToken, logger };
+      const ctx = {
+        mirror,
+        dir,
+        worktreesRoot: worktreesDir,
+        pushToken: options.pushToken,
+        logger,
+      };
       const checkout = lock.run(mirror, () => checkoutPullRequest(ctx, repo, checkoutId, pr));
       maintainLater(mirror);
       return checkout;
@@ -282,6 +383,7 @@ export function createGitWorkspaces(
         });
         if (deleted.exitCode !== 0)
           logger.warn({ taskId, branch: meta.branch }, "git branch not deleted");
+        await forgetPublished(meta.mirror, meta.branch);
       });
       logger.info({ taskId, branch: meta.branch }, "git worktree removed");
     },

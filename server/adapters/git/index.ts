@@ -6,3 +6,5 @@ export {
 } from "./git-workspaces.js";
 export { DEFAULT_WARM_WORKTREES } from "./warm-pool.js";
 export { BRANCH_PREFIX } from "../../domain/tasks/branch-name.js";
+export { createEnvironmentFiles } from "./environment-files.js";
+export { createEnvironmentHomeDirs } from "./environment-home-dirs.js";

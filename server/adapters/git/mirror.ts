@@ -9,6 +9,12 @@ import type { RemoteAccess } from "./remote.js";
 export const REMOTE_REFS = "refs/remotes/origin/";
 
 /**
+ * Where a task branch fetched back from the repository's fork lands in a mirror: apart
+ * from the upstream's branches, which `fetch --prune origin` would otherwise delete.
+ */
+export const FORK_REFS = "refs/remotes/fork/";
+
+/**
  * The mirror of a repository: `root/mirrors/<owner>__<name>.git`. Both parts are
  * checked against GitHub's character set so a configured name can never escape `root`.
  */
@@ -42,12 +48,15 @@ export async function syncMirror(
   const started = Date.now();
   if (await isRepository(mirror)) {
     // The URL may have changed in the repositories file since the clone.
-    const current = await gitOut(["config", "--get", "remote.origin.url"], {
-      cwd: mirror,
-      okExitCodes: [1],
-    });
-    if (current !== access.url)
-      await runGit(["config", "remote.origin.url", access.url], { cwd: mirror });
+    if (!(await urlKnown(mirror, access.url))) {
+      const current = await gitOut(["config", "--get", "remote.origin.url"], {
+        cwd: mirror,
+        okExitCodes: [1],
+      });
+      if (current !== access.url)
+        await runGit(["config", "remote.origin.url", access.url], { cwd: mirror });
+      await rememberUrl(mirror, access.url);
+    }
     await fetchOrigin(mirror, access);
     logger.debug({ mirror, ms: Date.now() - started }, "git mirror fetched");
     return;
@@ -83,12 +92,65 @@ export async function maintainMirror(mirror: string): Promise<void> {
   });
 }
 
+/**
+ * The remote URL each mirror's config was last seen to hold, with the config file's
+ * identity then: a task's prepare then stats one file instead of starting git to read it.
+ * Any write to the config (git rewrites it through a lock file: a new inode, a new
+ * mtime) makes the identity differ, and git is asked again.
+ */
+const knownUrls = new Map<string, { url: string; config: string }>();
+
+async function configIdentity(mirror: string): Promise<string | null> {
+  const found = await stat(path.join(mirror, "config"), { bigint: true }).catch(() => null);
+  return found === null ? null : `${found.ino}:${found.size}:${found.mtimeNs}:${found.ctimeNs}`;
+}
+
+async function urlKnown(mirror: string, url: string): Promise<boolean> {
+  const known = knownUrls.get(mirror);
+  return (
+    known !== undefined && known.url === url && known.config === (await configIdentity(mirror))
+  );
+}
+
+async function rememberUrl(mirror: string, url: string): Promise<void> {
+  const config = await configIdentity(mirror);
+  if (config === null) knownUrls.delete(mirror);
+  else knownUrls.set(mirror, { url, config });
+}
+
 function fetchOrigin(repository: string, access: RemoteAccess): Promise<unknown> {
-  return runGit(["fetch", "--prune", "--no-tags", "--quiet", "origin"], {
+  // No auto-maintenance: it is another git process on a task's start, and the mirror's
+  // own housekeeping (maintainMirror) runs under its lock after the task's steps.
+  return runGit(["fetch", "--prune", "--no-tags", "--quiet", "--no-auto-maintenance", "origin"], {
     cwd: repository,
     env: access.env,
     secrets: access.secrets,
   });
+}
+
+/**
+ * Fetches one branch of the repository's fork into {@link FORK_REFS}, so a re-run
+ * continues what an earlier run pushed there; forgets it when the fork no longer has it.
+ * Only that branch: the fork's other branches are none of this task's business. Returns
+ * the local ref. Call it under the mirror's lock.
+ */
+export async function fetchForkBranch(
+  mirror: string,
+  access: RemoteAccess,
+  branch: string,
+): Promise<string> {
+  const local = `${FORK_REFS}${branch}`;
+  const git = { cwd: mirror, env: access.env, secrets: access.secrets };
+  const listed = await gitOut(["ls-remote", "--heads", access.url, `refs/heads/${branch}`], git);
+  if (listed === "") {
+    await runGit(["update-ref", "-d", local], { cwd: mirror, okExitCodes: [1] });
+  } else {
+    await runGit(
+      ["fetch", "--no-tags", "--quiet", access.url, `+refs/heads/${branch}:${local}`],
+      git,
+    );
+  }
+  return local;
 }
 
 /** The commit a ref points at, or null when it does not exist. */

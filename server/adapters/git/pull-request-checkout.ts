@@ -1,7 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import type { Logger } from "pino";
 import type { RepoConfig } from "../../domain/repo-config.js";
-import type { PullRequestRef } from "../../domain/reviews/review-ports.js";
+import type { PullRequestRef } from "../../domain/ports/review-ports.js";
 import type { Workspace } from "../../domain/ports/workspaces.js";
 import { AppError } from "../../domain/app-error.js";
 import { REMOTE_REFS, resolveRef, syncMirror } from "./mirror.js";

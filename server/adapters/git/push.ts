@@ -4,14 +4,17 @@ import type { Workspace } from "../../domain/ports/workspaces.js";
 import { AppError } from "../../domain/app-error.js";
 import { BRANCH_PREFIX } from "../../domain/tasks/branch-name.js";
 import { remoteAccess } from "./remote.js";
-import { runGit } from "./run-git.js";
+import { recordPublished } from "./published-ref.js";
+import { gitOut, runGit } from "./run-git.js";
 
 /**
- * Pushes the workspace's branch, and only it, to the repository's clone URL. The
+ * Pushes the workspace's branch, and only it, to the repository's fork (`pushUrl`) when
+ * one is configured, never to the upstream then; otherwise to its clone URL. The
  * explicit `refs/heads/b:refs/heads/b` refspec means nothing else (tags, other
  * branches, a default branch) can ever be pushed, and branches outside `codex/`
  * are refused outright so the server can never overwrite a person's branch.
- * Non-fast-forward pushes are rejected by the remote, not forced.
+ * Non-fast-forward pushes are rejected by the remote, not forced. The pushed commit is
+ * recorded as the branch's published commit, which the next commit builds on.
  */
 export async function pushBranch(
   repo: RepoConfig,
@@ -26,11 +29,15 @@ export async function pushBranch(
       `Refusing to push branch ${branch}: the server only pushes branches under ${BRANCH_PREFIX}.`,
     );
   }
-  const access = remoteAccess(repo.cloneUrl, token);
+  // The fork is reached exactly like the upstream: same token, same auth header.
+  const access = remoteAccess(repo.pushUrl ?? repo.cloneUrl, token);
   const ref = `refs/heads/${branch}`;
   const started = Date.now();
+  // The commit is resolved once, pushed by name and recorded as published: whatever
+  // moves the branch meanwhile is neither pushed nor taken for published.
+  const sha = await gitOut(["rev-parse", "--verify", `${ref}^{commit}`], { cwd: workspace.path });
   await runGit(
-    ["-c", "core.hooksPath=/dev/null", "push", "--no-verify", access.url, `${ref}:${ref}`],
+    ["-c", "core.hooksPath=/dev/null", "push", "--no-verify", access.url, `${sha}:${ref}`],
     {
       cwd: workspace.path,
       env: access.env,
@@ -38,5 +45,9 @@ export async function pushBranch(
       errorCode: "github_push_failed",
     },
   );
-  logger.info({ repo: repo.github, branch, ms: Date.now() - started }, "git branch pushed");
+  await recordPublished(workspace.path, branch, sha);
+  logger.info(
+    { repo: repo.pushRepository ?? repo.github, branch, sha, ms: Date.now() - started },
+    "git branch pushed",
+  );
 }

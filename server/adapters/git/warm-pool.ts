@@ -1,20 +1,15 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import type { Logger } from "pino";
-import { AppError } from "../../domain/app-error.js";
 import type { KeyedLock } from "./keyed-lock.js";
-import { gitEnv, gitOut, runGit, scrub } from "./run-git.js";
+import { gitOut, runGit } from "./run-git.js";
 import { worktreeGitDir } from "./worktree-git-dir.js";
 
 /** Warm worktrees kept per repository when the options do not say. */
 export const DEFAULT_WARM_WORKTREES = 2;
 
-/** The lowest CPU (and, with the kernel's default I/O scheduling, disk) priority. */
-const BACKGROUND_NICE = 19;
 const CHECKOUT_TIMEOUT_MS = 10 * 60 * 1000;
 /** Margin past the second the index was written in, for a coarse file-system clock. */
 const RACY_MARGIN_MS = 50;
@@ -44,8 +39,17 @@ export interface WarmClaim {
   target: string;
 }
 
+/**
+ * Prepares a filled warm worktree's environment (the repository's setup) in the
+ * background, before it is offered to a task. A failure leaves it unprepared, not lost:
+ * the task that claims it runs setup itself and reports the failure.
+ */
+export type WarmPrepare = (dir: string, commit: string, signal: AbortSignal) => Promise<void>;
+
 interface RepoPool {
   ready: string[];
+  /** The latest preparation asked for by a refill of this repository. */
+  prepare: WarmPrepare | null;
   /** The running fill loop, so there is only one per repository. */
   filling: Promise<void> | null;
   /** Whether leftovers of an earlier process were adopted or discarded yet. */
@@ -64,6 +68,8 @@ export class WarmPool {
   readonly #options: WarmPoolOptions;
   readonly #repos = new Map<string, RepoPool>();
   #stopped = false;
+  /** Aborts running preparations on stop: a shutdown must not wait for an `npm ci`. */
+  readonly #stopping = new AbortController();
 
   constructor(options: WarmPoolOptions) {
     this.#options = options;
@@ -103,7 +109,9 @@ export class WarmPool {
           ["checkout", "--quiet", "--force", "--no-track", "-B", claim.branch, claim.target],
           { cwd: claim.dir },
         );
-        await runGit(["clean", "-ffdxq"], { cwd: claim.dir });
+        // Ignored files stay: they are what the environment's setup installed (node_modules…),
+        // and the task's own preparation decides whether they are still right.
+        await runGit(["clean", "-ffdq"], { cwd: claim.dir });
       }
       logger.debug(
         { dir: claim.dir, fast, ms: Math.round(performance.now() - started) },
@@ -121,9 +129,10 @@ export class WarmPool {
    * Tops the repository's pool up to its size in the background, one worktree at a
    * time (so a refill takes one core, not all). Never throws; failures are logged.
    */
-  refill(mirror: string, baseRef: string): void {
+  refill(mirror: string, baseRef: string, prepare?: WarmPrepare): void {
     if (this.#options.size <= 0 || this.#stopped) return;
     const pool = this.#pool(mirror);
+    if (prepare !== undefined) pool.prepare = prepare;
     if (pool.filling !== null) return;
     pool.filling = this.#fill(mirror, baseRef, pool).then(
       () => {
@@ -149,13 +158,14 @@ export class WarmPool {
    */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     await this.idle();
   }
 
   #pool(mirror: string): RepoPool {
     let pool = this.#repos.get(mirror);
     if (pool === undefined) {
-      pool = { ready: [], filling: null, scanned: false };
+      pool = { ready: [], prepare: null, filling: null, scanned: false };
       this.#repos.set(mirror, pool);
     }
     return pool;
@@ -182,14 +192,31 @@ export class WarmPool {
         });
         // Writing every file takes seconds; at the lowest priority, running tasks go first.
         await runGitInBackground(["reset", "--hard", "--quiet"], dir);
+        const commit = await gitOut(["rev-parse", "HEAD"], { cwd: dir });
+        await this.#prepare(pool, dir, commit);
         await settleIndex(dir);
-        await markReady(dir, await gitOut(["rev-parse", "HEAD"], { cwd: dir }));
+        await markReady(dir, commit);
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
         throw error;
       }
       pool.ready.push(dir);
       this.#options.logger.debug({ dir }, "git warm worktree ready");
+    }
+  }
+
+  /** Runs the repository's environment preparation in a filled worktree; never throws. */
+  async #prepare(pool: RepoPool, dir: string, commit: string): Promise<void> {
+    if (pool.prepare === null || this.#stopped) return;
+    const started = performance.now();
+    try {
+      await pool.prepare(dir, commit, this.#stopping.signal);
+      this.#options.logger.info(
+        { dir, ms: Math.round(performance.now() - started) },
+        "warm worktree environment prepared",
+      );
+    } catch (error) {
+      this.#options.logger.warn({ err: error, dir }, "warm worktree environment not prepared");
     }
   }
 
@@ -273,27 +300,6 @@ async function settleIndex(dir: string): Promise<void> {
 }
 
 /** Runs git at the lowest priority (a refill must not slow the tasks running meanwhile). */
-function runGitInBackground(args: string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      "git",
-      args,
-      { cwd, env: gitEnv(), timeout: CHECKOUT_TIMEOUT_MS, encoding: "utf8" },
-      (error, _stdout, stderr) => {
-        if (error === null) resolve();
-        else
-          reject(
-            new AppError(
-              "git_failed",
-              `git ${args[0]} failed: ${scrub(stderr.trim()).slice(0, 4000)}`,
-            ),
-          );
-      },
-    );
-    try {
-      if (child.pid !== undefined) os.setPriority(child.pid, BACKGROUND_NICE);
-    } catch {
-      // The process may have ended already; its priority no longer matters.
-    }
-  });
+async function runGitInBackground(args: string[], cwd: string): Promise<void> {
+  await runGit(args, { cwd, background: true, timeoutMs: CHECKOUT_TIMEOUT_MS });
 }

@@ -5,6 +5,7 @@ import type { CodeHost, NewPullRequest } from "../../domain/ports/code-host.js";
 import { AppError } from "../../domain/app-error.js";
 import { toPullRequest } from "./github-call-context.js";
 import { githubMessage, hasStatus, toGitHubError } from "./github-errors.js";
+import { checkReads } from "./check-reads.js";
 import { pullRequestReads } from "./pull-request-reads.js";
 import { readyForReview } from "./ready-for-review.js";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.js";
@@ -56,7 +57,8 @@ export function createGitHubHost(options: GitHubHostOptions): CodeHost {
           owner,
           repo: name,
           state: "open",
-          head: `${owner}:${head}`,
+          // GitHub filters by `owner:branch`; a fork's head comes with its owner already.
+          head: head.includes(":") ? head : `${owner}:${head}`,
           per_page: 1,
           ...request(),
         }),
@@ -169,6 +171,7 @@ export function createGitHubHost(options: GitHubHostOptions): CodeHost {
     requestReviewers,
     ...pullRequestReads({ octokit, retry, logger, request, splitRepo }),
     ...readyForReview({ octokit, retry, logger, request, splitRepo }),
+    ...checkReads({ octokit, retry, logger, request, splitRepo }),
 
     async comment(repo, number, body) {
       const { owner, name } = splitRepo(repo);

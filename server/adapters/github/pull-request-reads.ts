@@ -11,7 +11,8 @@ interface PullListItem {
   draft?: boolean | null;
   updated_at: string;
   user: { login: string } | null;
-  head: { ref: string; sha: string };
+  body?: string | null;
+  head: { ref: string; sha: string; repo?: { full_name: string } | null };
   base: { ref: string };
 }
 
@@ -99,5 +100,9 @@ function toOpenPullRequest(repo: string, pr: PullListItem): OpenPullRequest {
     headSha: pr.head.sha,
     baseRef: pr.base.ref,
     updatedAt: pr.updated_at,
+    body: pr.body ?? "",
+    // A deleted fork leaves no head repository: still not this one.
+    fromFork: pr.head.repo?.full_name.toLowerCase() !== repo.toLowerCase(),
+    headRepository: pr.head.repo?.full_name ?? null,
   };
 }

@@ -4,7 +4,7 @@ import type { TrackerSearchOptions, TrackerSearchPage } from "../../domain/ports
 import { noJiraApiError, responseError } from "./jira-errors.js";
 import type { JiraHttp } from "./jira-http.js";
 import { SUMMARY_FIELDS, toTrackerIssue } from "./jira-mapping.js";
-import { buildSearchJql } from "./jql.js";
+import { buildScopeJql, buildSearchJql } from "./jql.js";
 
 /**
  * Which Jira this is, learnt from the first answers: Cloud has REST v3 (and has
@@ -97,9 +97,24 @@ export async function searchIssues(
     text: options.text,
   });
   const cursor = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
-  if (cursor?.api === "v2") return searchV2(context, jql, cursor.startAt, options.limit);
+  return searchJql(context, jql, cursor, options.limit);
+}
+
+/** Whether the issue is inside the configured JQL scope (one search, at most one hit). */
+export async function isInScope(context: SearchContext, key: string): Promise<boolean> {
+  const page = await searchJql(context, buildScopeJql(context.jql, key), undefined, 1);
+  return page.issues.some((issue) => issue.key.toUpperCase() === key.toUpperCase());
+}
+
+async function searchJql(
+  context: SearchContext,
+  jql: string,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<TrackerSearchPage> {
+  if (cursor?.api === "v2") return searchV2(context, jql, cursor.startAt, limit);
   if (cursor === undefined && context.flavor.value === "datacenter") {
-    return searchV2(context, jql, 0, options.limit);
+    return searchV2(context, jql, 0, limit);
   }
 
   const { http } = context;
@@ -113,7 +128,7 @@ export async function searchIssues(
         body: {
           jql,
           fields: SUMMARY_FIELDS,
-          maxResults: options.limit,
+          maxResults: limit,
           ...(cursor ? { nextPageToken: cursor.token } : {}),
         },
       }),
@@ -125,7 +140,7 @@ export async function searchIssues(
       "jira has no v3 search, using v2 (data center)",
     );
     context.flavor.value = "datacenter";
-    return searchV2(context, jql, 0, options.limit);
+    return searchV2(context, jql, 0, limit);
   }
   if (!response.ok) throw responseError("search", response);
   context.flavor.value = "cloud";

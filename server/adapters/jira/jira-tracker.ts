@@ -5,7 +5,7 @@ import { noJiraApiError, responseError } from "./jira-errors.js";
 import { JiraHttp, type JiraAuth } from "./jira-http.js";
 import { DETAIL_FIELDS, toTrackerIssueDetail } from "./jira-mapping.js";
 import type { RetryPolicy } from "./jira-retry.js";
-import { searchIssues, type ApiFlavor, type SearchContext } from "./jira-search.js";
+import { isInScope, searchIssues, type ApiFlavor, type SearchContext } from "./jira-search.js";
 
 /** Options of {@link createJiraTracker}. */
 export interface JiraTrackerOptions {
@@ -60,27 +60,35 @@ export function createJiraTracker(options: JiraTrackerOptions): IssueTracker {
     return toTrackerIssueDetail(response.body, baseUrl);
   }
 
+  async function fetchIssue(key: string): Promise<TrackerIssueDetail | null> {
+    if (!ISSUE_KEY.test(key)) return null;
+    if (flavor.value === "datacenter") return getIssueV2(key);
+    const response = await http.call(
+      "getIssue",
+      () =>
+        http.request({ method: "GET", version: 3, pathname: `/issue/${key}`, query: { fields } }),
+      { idempotent: true },
+    );
+    if (response.ok) {
+      flavor.value = "cloud";
+      return toTrackerIssueDetail(response.body, baseUrl);
+    }
+    if (response.status !== 404) throw responseError("getIssue", response, key);
+    if (flavor.value === "cloud") return null;
+    // Unknown flavor: a 404 means either "no such issue" or "no REST v3 here"
+    // (Data Center). v2 exists on both and tells the two apart.
+    return getIssueV2(key);
+  }
+
   return {
     search: (searchOptions) => searchIssues(searchContext, searchOptions),
 
     async getIssue(key) {
-      if (!ISSUE_KEY.test(key)) return null;
-      if (flavor.value === "datacenter") return getIssueV2(key);
-      const response = await http.call(
-        "getIssue",
-        () =>
-          http.request({ method: "GET", version: 3, pathname: `/issue/${key}`, query: { fields } }),
-        { idempotent: true },
-      );
-      if (response.ok) {
-        flavor.value = "cloud";
-        return toTrackerIssueDetail(response.body, baseUrl);
-      }
-      if (response.status !== 404) throw responseError("getIssue", response, key);
-      if (flavor.value === "cloud") return null;
-      // Unknown flavor: a 404 means either "no such issue" or "no REST v3 here"
-      // (Data Center). v2 exists on both and tells the two apart.
-      return getIssueV2(key);
+      const issue = await fetchIssue(key);
+      // Only the configured JQL's tickets exist for Patchboard: another key the service
+      // account can read (another team's, a security ticket) is "not found".
+      if (issue === null || !(await isInScope(searchContext, key))) return null;
+      return issue;
     },
 
     async addComment(key, body) {

@@ -84,3 +84,16 @@ export function buildSearchJql(options: SearchJqlOptions): string {
   const filter = clauses.join(" AND ");
   return orderBy === null ? filter : `${filter} ORDER BY ${orderBy}`;
 }
+
+/**
+ * Builds `(<configured filter>) AND project = "CALC" AND key = "CALC-12"`: matches the
+ * issue only if it is inside the configured scope, so a key Patchboard was never meant
+ * to show stays unknown whatever the service account can read.
+ */
+export function buildScopeJql(baseJql: string, key: string): string {
+  const { where } = splitOrderBy(baseJql);
+  const project = key.slice(0, key.lastIndexOf("-"));
+  const clauses = where === "" ? [] : [`(${where})`];
+  clauses.push(`project = ${jqlString(project)}`, `key = ${jqlString(key)}`);
+  return clauses.join(" AND ");
+}

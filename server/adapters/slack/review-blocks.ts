@@ -1,5 +1,5 @@
 import type { ReviewResult, RiskLevel } from "../../../shared/review.js";
-import type { ReviewDigest } from "../../domain/reviews/review-ports.js";
+import type { ReviewDigest } from "../../domain/ports/review-ports.js";
 
 /** A Block Kit block, as far as this module builds them. */
 export type SlackBlock =

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { AppError } from "../../domain/app-error.js";
-import type { ReviewNotifier } from "../../domain/reviews/review-ports.js";
+import type { ReviewNotifier } from "../../domain/ports/review-ports.js";
 import { reviewDigestMessage, type SlackMessage } from "./review-blocks.js";
 
 /** Options of {@link createSlackWebhook}. */

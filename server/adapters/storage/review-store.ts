@@ -12,7 +12,7 @@ import {
   type SlackDelivery,
 } from "../../../shared/review.js";
 import { TaskErrorSchema } from "../../../shared/task.js";
-import type { ReviewStore } from "../../domain/reviews/review-ports.js";
+import type { ReviewStore } from "../../domain/ports/review-ports.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { Database } from "./database.js";
 import { toIsoUtc } from "./timestamps.js";

@@ -43,6 +43,25 @@ export interface TasksTable {
   updated_at: string;
   /** The seq of the task's latest event; bumped atomically by appendEvent. */
   last_event_seq: number;
+  /** The worker running the task (migration 0009, see TaskLeaseStore); null when none holds it. */
+  owner: Generated<string | null>;
+  /** Until when the owner's lease holds (migration 0009). */
+  lease_expires_at: Generated<string | null>;
+}
+
+/** The `task_requests` table (migration 0009): what was asked of a task, in order. */
+export interface TaskRequestsTable {
+  seq: Generated<number>;
+  task_id: string;
+  action: string;
+  message: string | null;
+  by: string;
+  at: string;
+  previous_phase: string | null;
+  /** JSON of a TaskError. */
+  previous_error: string | null;
+  /** "ci", "review", "jira"; null for a person's request. */
+  source: string | null;
 }
 
 /** The `task_events` table: one row per event, keyed by (task_id, seq). */
@@ -62,11 +81,14 @@ export interface SessionsTable {
   user: string;
   created_at: string;
   expires_at: string;
+  /** Null for sessions stored before migration 0012. */
+  last_seen_at: string | null;
 }
 
 /** Every table of the storage adapter, as kysely sees them. */
 export interface StorageSchema {
   tasks: TasksTable;
   task_events: TaskEventsTable;
+  task_requests: TaskRequestsTable;
   sessions: SessionsTable;
 }

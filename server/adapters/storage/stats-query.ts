@@ -1,28 +1,21 @@
-import type { Task, TaskSummary } from "../../../shared/task.js";
-import type { TaskStatsDay, TaskStatsResponse } from "../../../shared/stats.js";
+import type { Task } from "../../../shared/task.js";
+import type { TaskStatsDay } from "../../../shared/stats.js";
 import type { Database } from "./database.js";
+import { exportPullRequests, queryPullRequestStats } from "./pull-request-stats.js";
 import { taskFilterCondition } from "./task-filters.js";
 import type { TaskFilters } from "./task-filters.js";
 import { selectSummaryRows } from "./summary-rows.js";
 import { rowToTaskSummary } from "./task-rows.js";
+import { FINAL_TASK_STATUSES } from "../../../shared/task-state.js";
+import type { TaskStatsQuery } from "../../domain/ports/task-stats.js";
 
 /** The History page's aggregate queries and the CSV export. */
-export interface StatsQuery {
-  /** Per-day counts (UTC days with at least one task, oldest first) and totals. */
-  taskStats(filters: TaskFilters): Promise<TaskStatsResponse>;
-  /**
-   * Every matching task, newest first, read in pages of `pageSize` so a 100,000-row
-   * export never sits in memory at once.
-   */
-  exportRows(filters: TaskFilters, pageSize?: number): AsyncIterable<TaskSummary>;
-}
-
-const FINISHED: Task["status"][] = ["completed", "failed", "cancelled"];
 const EXPORT_PAGE_SIZE = 1000;
 /**
  * Rows of the table per slice of the summary: each slice is one short query pair, and
  * other requests run between slices. On SQLite the driver is synchronous, so one query
- * over 100,000 tasks held the whole server for a second.
+ * over 100,000 tasks held the whole server for a second. Dialects whose driver does not
+ * block (PostgreSQL) summarize in SQL instead (`StorageDialect.summarizeTasks`).
  */
 const STATS_SLICE_ROWS = 1000;
 
@@ -37,7 +30,7 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** The middle value (or the mean of the middle two) of unsorted numbers; null for none. */
-function median(values: number[]): number | null {
+export function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = Float64Array.from(values).sort();
   const mid = Math.floor((sorted.length - 1) / 2);
@@ -52,9 +45,13 @@ export interface StatsQueryOptions {
 }
 
 /** Creates the stats queries over a database. */
-export function createStatsQuery(db: Database, options: StatsQueryOptions = {}): StatsQuery {
+export function createStatsQuery(db: Database, options: StatsQueryOptions = {}): TaskStatsQuery {
   const { kysely, dialect } = db;
   const sliceRows = Math.max(1, options.sliceRows ?? STATS_SLICE_ROWS);
+  const pullRequestStats = (filters: TaskFilters) =>
+    dialect.summarizePullRequests !== undefined
+      ? dialect.summarizePullRequests(kysely, filters)
+      : queryPullRequestStats(db, filters);
 
   /** One slice of the table (`seq` in [from, to)): per-day counts and the finished tasks' durations. */
   async function slice(filters: TaskFilters, from: number, to: number) {
@@ -68,14 +65,14 @@ export function createStatsQuery(db: Database, options: StatsQueryOptions = {}):
         // Literal (not bound) arguments so SELECT and GROUP BY are the same expression
         // on dialects that compare them textually (PostgreSQL).
         const day = eb.fn<string>("substr", ["created_at", eb.lit(1), eb.lit(10)]);
-        const countWhere = (statuses: Task["status"][]) =>
+        const countWhere = (statuses: readonly Task["status"][]) =>
           eb.fn.sum<number>(eb.case().when("status", "in", statuses).then(1).else(0).end());
         return [
           day.as("date"),
           eb.fn.countAll<number>().as("tasks"),
           countWhere(["completed"]).as("completed"),
-          countWhere(["failed"]).as("failed"),
-          countWhere(FINISHED).as("finished"),
+          countWhere(["failed", "setup_failed"]).as("failed"),
+          countWhere(FINAL_TASK_STATUSES).as("finished"),
           eb.fn.sum<number>("input_tokens").as("input"),
           eb.fn.sum<number>("cached_input_tokens").as("cached"),
           eb.fn.sum<number>("output_tokens").as("output"),
@@ -85,7 +82,7 @@ export function createStatsQuery(db: Database, options: StatsQueryOptions = {}):
       .execute();
     await yieldToEventLoop();
     const durations = await rows
-      .where("status", "in", FINISHED)
+      .where("status", "in", FINAL_TASK_STATUSES)
       .where("started_at", "is not", null)
       .where("finished_at", "is not", null)
       .select((eb) => dialect.durationMs(eb.ref("started_at"), eb.ref("finished_at")).as("ms"))
@@ -95,6 +92,13 @@ export function createStatsQuery(db: Database, options: StatsQueryOptions = {}):
 
   return {
     async taskStats(filters) {
+      if (dialect.summarizeTasks !== undefined) {
+        const [summary, pullRequests] = await Promise.all([
+          dialect.summarizeTasks(kysely, filters),
+          pullRequestStats(filters),
+        ]);
+        return { ...summary, pullRequests };
+      }
       const bounds = await kysely
         .selectFrom("tasks")
         .select((eb) => [eb.fn.min<number>("seq").as("low"), eb.fn.max<number>("seq").as("high")])
@@ -132,6 +136,7 @@ export function createStatsQuery(db: Database, options: StatsQueryOptions = {}):
         days.reduce((total, day) => total + pick(day), 0);
       const completed = sum((day) => day.completed);
       return {
+        pullRequests: await pullRequestStats(filters),
         days,
         total: sum((day) => day.tasks),
         successRate: finished === 0 ? null : completed / finished,
@@ -150,7 +155,13 @@ export function createStatsQuery(db: Database, options: StatsQueryOptions = {}):
         // Each page is its own short query, so no read transaction is held while the
         // consumer writes a slow HTTP response.
         const rows = await selectSummaryRows(kysely, filters, before, pageSize);
-        for (const row of rows) yield rowToTaskSummary(row);
+        const afterPr = await exportPullRequests(
+          db,
+          rows.map((row) => row.id),
+        );
+        for (const row of rows) {
+          yield { ...rowToTaskSummary(row), afterPr: afterPr.get(row.id) ?? null };
+        }
         const last = rows.at(-1);
         if (rows.length < pageSize || last === undefined) return;
         before = last.seq;

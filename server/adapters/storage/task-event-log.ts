@@ -8,7 +8,7 @@ import { nowIso } from "./timestamps.js";
 /** The event-log half of the TaskStore. */
 export interface TaskEventLog {
   appendEvent(taskId: string, event: TaskEventInput): Promise<TaskEvent>;
-  listEvents(taskId: string, afterSeq?: number): Promise<TaskEvent[]>;
+  listEvents(taskId: string, afterSeq?: number, limit?: number): Promise<TaskEvent[]>;
 }
 
 function parseEvent(candidate: unknown, taskId: string): TaskEvent {
@@ -67,14 +67,15 @@ export function createTaskEventLog(db: Database): TaskEventLog {
       });
     },
 
-    async listEvents(taskId, afterSeq = 0) {
-      const rows = await kysely
+    async listEvents(taskId, afterSeq = 0, limit) {
+      let query = kysely
         .selectFrom("task_events")
         .selectAll()
         .where("task_id", "=", taskId)
         .where("seq", ">", afterSeq)
-        .orderBy("seq", "asc")
-        .execute();
+        .orderBy("seq", "asc");
+      if (limit !== undefined) query = query.limit(limit);
+      const rows = await query.execute();
       return rows.map(rowToEvent);
     },
   };

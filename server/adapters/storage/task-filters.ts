@@ -1,18 +1,13 @@
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
-import type { TaskListQuery } from "../../../shared/task.js";
+import type { TaskFilters } from "../../domain/ports/task-stats.js";
 import type { StorageSchema } from "./schema.js";
 import { toIsoUtc } from "./timestamps.js";
 
-/**
- * The filters shared by the task list, the stats and the CSV export. `from` is
- * inclusive and `to` exclusive, both on `createdAt`.
- */
-export type TaskFilters = Partial<
-  Pick<TaskListQuery, "status" | "outcome" | "ticketKey" | "repo" | "createdBy" | "from" | "to">
->;
+export type { TaskFilters };
 
 /**
- * The WHERE condition for the filters, as one expression (`1 = 1` when there are none).
+ * The WHERE condition for the filters (the task list's, the stats' and the CSV export's;
+ * `from` inclusive and `to` exclusive, both on `createdAt`), as one expression (`1 = 1` when there are none).
  * Times are normalized to UTC first, because stored times are compared as text.
  */
 export function taskFilterCondition(

@@ -1,10 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { Task, TaskListQuery } from "../../../shared/task.js";
 import { AppError } from "../../domain/app-error.js";
-import type { NewTask, TaskPage, TaskPatch, TaskStore } from "../../domain/ports/task-store.js";
+import type {
+  NewTask,
+  OwnerGuard,
+  TaskPage,
+  TaskPatch,
+  TaskStore,
+} from "../../domain/ports/task-store.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { Database } from "./database.js";
 import { createTaskEventLog } from "./task-event-log.js";
+import { createTaskRequestLog } from "./task-request-log.js";
+import { createTaskLeaseStore, withLeaseCleared } from "./task-lease-store.js";
 import { TaskListCache } from "./task-list-cache.js";
 import {
   newTaskToRow,
@@ -15,6 +23,7 @@ import {
 } from "./task-rows.js";
 import { selectSummaryRows } from "./summary-rows.js";
 import { nowIso } from "./timestamps.js";
+import { inChunks } from "./in-chunks.js";
 
 /** The statuses the one-active-task-per-ticket index covers. */
 const ACTIVE_STATUSES: Task["status"][] = ["queued", "running"];
@@ -25,9 +34,6 @@ const ACTIVE_STATUSES: Task["status"][] = ["queued", "running"];
  */
 const CREATE_ATTEMPTS = 5;
 
-/** Keeps `IN (…)` lists well below every dialect's bound-parameter limit. */
-const IN_LIST_CHUNK = 500;
-
 /**
  * A TaskStore over a {@link Database}. Portable kysely throughout; the one active task per
  * ticket is a partial unique index, so concurrent creates (even from other processes)
@@ -36,17 +42,19 @@ const IN_LIST_CHUNK = 500;
 export function createTaskStore(db: Database): TaskStore {
   const { kysely, dialect } = db;
   const events = createTaskEventLog(db);
-  const lists = new TaskListCache();
-  const listVersion = () => `${db.taskWrites.count}:${db.externalChangeCount()}`;
+  const requests = createTaskRequestLog(db);
+  const leases = createTaskLeaseStore(db);
+  const listCache = new TaskListCache();
+  const listVersion = () => `${db.taskWriteCount()}:${db.externalChangeCount()}`;
   /**
    * Counts a write to what lists show once it has run. Events only move
    * `last_event_seq`, which no list reads, so they leave cached pages valid.
    */
-  async function written<T>(write: Promise<T>): Promise<T> {
+  async function countedWrite<T>(write: Promise<T>): Promise<T> {
     try {
       return await write;
     } finally {
-      db.taskWrites.count += 1;
+      db.taskWritten();
     }
   }
 
@@ -85,11 +93,13 @@ export function createTaskStore(db: Database): TaskStore {
     id: string,
     from: Task["status"][] | null,
     patch: TaskPatch,
+    guard?: OwnerGuard,
   ): Promise<Task | null> {
-    const columns = patchToColumns(parseTaskPatch(patch), nowIso());
+    const columns = withLeaseCleared(patchToColumns(parseTaskPatch(patch), nowIso()));
     let query = kysely.updateTable("tasks").set(columns).where("id", "=", id);
     if (from !== null) query = query.where("status", "in", from);
-    const row = await written(
+    if (guard !== undefined) query = query.where("owner", "=", guard.owner);
+    const row = await countedWrite(
       query.returningAll().executeTakeFirst().catch(conflictOnUniqueViolation),
     );
     return row === undefined ? null : rowToTask(row);
@@ -99,7 +109,7 @@ export function createTaskStore(db: Database): TaskStore {
     async create(task: NewTask) {
       for (let attempt = 1; ; attempt++) {
         try {
-          const row = await written(
+          const row = await countedWrite(
             kysely
               .insertInto("tasks")
               .values(newTaskToRow(task, randomUUID(), nowIso()))
@@ -131,14 +141,14 @@ export function createTaskStore(db: Database): TaskStore {
       return task;
     },
 
-    async transition(id, from, patch) {
+    async transition(id, from, patch, guard) {
       if (from.length === 0) return null;
       // One conditional UPDATE: whoever changes the status first wins, the other gets null.
-      return updateWhere(id, from, patch);
+      return updateWhere(id, from, patch, guard);
     },
 
     async addUsage(id, usage) {
-      const result = await written(
+      const result = await countedWrite(
         kysely
           .updateTable("tasks")
           .set((eb) => ({
@@ -157,23 +167,22 @@ export function createTaskStore(db: Database): TaskStore {
 
     async list(query): Promise<TaskPage> {
       const version = listVersion(); // taken before reading: see TaskListCache.set
-      return lists.get(query, version) ?? lists.set(query, version, await readPage(query));
+      return listCache.get(query, version) ?? listCache.set(query, version, await readPage(query));
     },
 
     async findActive(ticketKeys) {
       const active = new Map<string, Task>();
-      const unique = [...new Set(ticketKeys)];
-      for (let i = 0; i < unique.length; i += IN_LIST_CHUNK) {
-        const rows = await kysely
+      const rows = await inChunks([...new Set(ticketKeys)], (slice) =>
+        kysely
           .selectFrom("tasks")
           .selectAll()
-          .where("ticket_key", "in", unique.slice(i, i + IN_LIST_CHUNK))
+          .where("ticket_key", "in", slice)
           .where("status", "in", ACTIVE_STATUSES)
-          .execute();
-        for (const row of rows) {
-          const task = rowToTask(row);
-          if (task.ticketKey !== null) active.set(task.ticketKey, task);
-        }
+          .execute(),
+      );
+      for (const row of rows) {
+        const task = rowToTask(row);
+        if (task.ticketKey !== null) active.set(task.ticketKey, task);
       }
       return active;
     },
@@ -190,7 +199,10 @@ export function createTaskStore(db: Database): TaskStore {
     },
 
     appendEvent: (taskId, event) => events.appendEvent(taskId, event),
-    listEvents: (taskId, afterSeq) => events.listEvents(taskId, afterSeq),
+    listEvents: (taskId, afterSeq, limit) => events.listEvents(taskId, afterSeq, limit),
+    addRequest: (taskId, request) => requests.addRequest(taskId, request),
+    listRequests: (taskId) => requests.listRequests(taskId),
+    ...leases,
 
     close() {
       return db.close();

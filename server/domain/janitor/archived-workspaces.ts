@@ -1,6 +1,6 @@
 import { AppError } from "../app-error.js";
 import type { Workspace, Workspaces } from "../ports/workspaces.js";
-import type { DiffArchive } from "./diff-archive.js";
+import type { DiffArchive } from "../ports/diff-archive.js";
 
 /**
  * Workspaces that remember a removed worktree's diff: `remove` archives the final diff
@@ -18,7 +18,11 @@ export function withArchivedDiffs(inner: Workspaces, archive: DiffArchive): Work
     );
   };
   return {
-    prepare: (repo, taskId, branch) => inner.prepare(repo, taskId, branch),
+    prepare: (repo, taskId, branch, options) => inner.prepare(repo, taskId, branch, options),
+    restore: (repo, taskId, branch, saved) => inner.restore(repo, taskId, branch, saved),
+    checkpoint(workspace) {
+      return archived.has(workspace) ? refuse() : inner.checkpoint(workspace);
+    },
     async find(taskId) {
       const live = await inner.find(taskId);
       if (live !== null) return live;

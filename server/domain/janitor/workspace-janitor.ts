@@ -2,7 +2,9 @@ import type { Logger } from "pino";
 import { isFinalStatus } from "../../../shared/task-state.js";
 import type { TaskStore } from "../ports/task-store.js";
 import type { Workspaces } from "../ports/workspaces.js";
-import type { DiffArchive } from "./diff-archive.js";
+import type { DiffArchive } from "../ports/diff-archive.js";
+import type { TaskHomeDirs } from "../ports/task-home-dirs.js";
+import { sweepTaskHomes } from "./task-homes-sweep.js";
 
 /** Options of {@link WorkspaceJanitor}. */
 export interface WorkspaceJanitorOptions {
@@ -11,6 +13,8 @@ export interface WorkspaceJanitorOptions {
   workspaces: Workspaces;
   /** Where the final diff goes before its worktree is removed. */
   archive: DiffArchive;
+  /** The per-task directories outside the worktrees (agent homes, environment homes); none by default. */
+  homes?: readonly TaskHomeDirs[];
   /** A finished task keeps its worktree this long (follow-ups reuse it meanwhile). */
   retentionMs: number;
   /** How often to sweep. */
@@ -21,8 +25,10 @@ export interface WorkspaceJanitorOptions {
 
 /**
  * Removes the worktrees of tasks that finished longer ago than the retention period,
- * keeping their final diff. It never touches a queued or running task's worktree: the
- * task's status is read again right before each removal.
+ * keeping their final diff, and then the directories those tasks kept outside their
+ * worktree (see {@link sweepTaskHomes}); the first sweep, at start-up, also removes those
+ * of tasks that no longer exist. It never touches a queued or running task's worktree or
+ * homes: the task's status is read again right before each removal.
  */
 export class WorkspaceJanitor {
   #timer: NodeJS.Timeout | undefined;
@@ -90,6 +96,17 @@ export class WorkspaceJanitor {
       }
     }
     if (removed.length > 0) logger.info({ removed: removed.length }, "workspaces swept");
+    await this.#sweepHomes(cutoff);
     return removed;
+  }
+
+  async #sweepHomes(cutoff: number): Promise<void> {
+    const { store, workspaces, homes = [], logger } = this.options;
+    try {
+      const removed = await sweepTaskHomes({ store, workspaces, homes, cutoff, logger });
+      if (removed.length > 0) logger.info({ removed: removed.length }, "task homes swept");
+    } catch (error) {
+      logger.warn({ err: error }, "task homes not swept");
+    }
   }
 }

@@ -3,6 +3,8 @@ import type { AgentEvent, Usage } from "../../../shared/agent-event.js";
 
 /** One turn for the agent. */
 export interface AgentTurnRequest {
+  /** The task (or review run) the turn belongs to. */
+  taskId: string;
   /** Null starts a new thread; otherwise the thread is resumed. */
   threadId: string | null;
   workingDirectory: string;
@@ -14,6 +16,11 @@ export interface AgentTurnRequest {
    * it into the strict JSON Schema the model API needs.
    */
   outputSchema?: ZodType | undefined;
+  /**
+   * Directories besides the worktree the agent's commands may write (the repository's
+   * caches); an isolating adapter mounts them, and nothing else of the host.
+   */
+  cacheDirs?: readonly string[] | undefined;
   /** Aborts the turn (cancel, deadline). */
   signal: AbortSignal;
   /** Called for every event, in order; the turn waits for it (events are stored before they are streamed). */

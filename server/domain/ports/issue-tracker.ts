@@ -48,7 +48,7 @@ export interface TrackerSearchOptions {
 export interface IssueTracker {
   /** Searches the configured JQL, restricted to the given projects. */
   search(options: TrackerSearchOptions): Promise<TrackerSearchPage>;
-  /** One issue with description and comments; null when it does not exist. */
+  /** One issue with description and comments; null when it does not exist or lies outside the configured scope (JIRA_JQL). */
   getIssue(key: string): Promise<TrackerIssueDetail | null>;
   /** Adds a plain-text comment. */
   addComment(key: string, body: string): Promise<void>;

@@ -1,7 +1,10 @@
 /** The worker's queue, as the use cases see it. */
 export interface TaskQueue {
-  /** Schedules a queued task to run; a no-op when it is already scheduled. */
-  enqueue(taskId: string): void;
+  /**
+   * Schedules a queued task to run; a no-op when it is already scheduled. In process it
+   * returns at once; a shared job queue (pg-boss) resolves once the job is stored.
+   */
+  enqueue(taskId: string): void | Promise<void>;
   /**
    * Aborts a task that is waiting or running in this process with the given reason:
    * "pending" when it was only waiting (and is dropped), "running" when its run was

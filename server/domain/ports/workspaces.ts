@@ -9,6 +9,41 @@ export interface Workspace {
   baseSha: string;
 }
 
+/** How one path changed between the base and the staged index (git's own status letters). */
+export type ChangeStatus = "added" | "modified" | "deleted" | "type_changed";
+
+/**
+ * One path of a staged change, as git names it (read NUL-separated, so never quoted or
+ * escaped). Modes are git's octal strings: `100644`/`100755` a file, `120000` a symbolic
+ * link, `160000` a gitlink (submodule); null when that side does not exist.
+ */
+export interface ChangedFile {
+  path: string;
+  status: ChangeStatus;
+  oldMode: string | null;
+  newMode: string | null;
+  /** Whether git's diff shows the file as binary (its bytes, or a `-diff` attribute). */
+  binary: boolean;
+  /** Size of the new blob in bytes (0 when deleted). */
+  size: number;
+  /**
+   * The new blob's bytes when the guard needs more than the text diff: binary files,
+   * symbolic links and JSON files whose keys may be protected. Null when not read (a
+   * text file, or one too large to read, which the size limit refuses anyway).
+   */
+  content: Buffer | null;
+  /** The old blob's bytes, read for the same JSON files; null otherwise. */
+  oldContent: Buffer | null;
+}
+
+/** What a publish would push: the staged change against the base. */
+export interface StagedChange {
+  /** The unified diff (`git diff --cached`), for the text scan and the size limit. */
+  diff: string;
+  /** Every changed path with its modes and, where needed, its bytes. */
+  files: ChangedFile[];
+}
+
 /** Who the server commits as. */
 export interface CommitAuthor {
   name: string;
@@ -31,6 +66,17 @@ export interface BaseUpdate {
   conflicts: string[];
 }
 
+/** How {@link Workspaces.prepare} may schedule its background work. */
+export interface PrepareOptions {
+  /**
+   * When the background work this prepare causes may start: the replacement of the
+   * ready-made worktree it takes (a checkout and the repository's setup: minutes of CPU)
+   * and the mirror's housekeeping. Unset: at once. A task passes its agent's start, so
+   * that work does not compete with it for the machine's cores. Must never reject.
+   */
+  refillAfter?: Promise<void>;
+}
+
 /**
  * Git working copies for tasks: a cached mirror per repository, a worktree per task.
  * Errors are thrown as AppError with `git_failed` or `github_push_failed`.
@@ -40,7 +86,12 @@ export interface Workspaces {
    * Fetches the repository's mirror (cloning it the first time) and makes a worktree
    * on a new branch from the base branch. Reuses the task's worktree if it exists.
    */
-  prepare(repo: RepoConfig, taskId: string, branch: string): Promise<Workspace>;
+  prepare(
+    repo: RepoConfig,
+    taskId: string,
+    branch: string,
+    options?: PrepareOptions,
+  ): Promise<Workspace>;
   /** The worktree of a task, if it still exists. */
   find(taskId: string): Promise<Workspace | null>;
   /**
@@ -51,10 +102,10 @@ export interface Workspaces {
   /** The unified diff of the worktree (committed and uncommitted, new files too) against its base. */
   diff(workspace: Workspace): Promise<string>;
   /**
-   * Stages everything in the worktree and returns the staged change against the base as
-   * a unified diff: exactly what `commitStaged` will publish (the publish guard reads it).
+   * Stages everything in the worktree and returns the staged change against the base:
+   * exactly what `commitStaged` will publish (the publish guard reads it).
    */
-  stage(workspace: Workspace): Promise<string>;
+  stage(workspace: Workspace): Promise<StagedChange>;
   /**
    * Commits what `stage` staged; returns the branch's head, or null when the branch does
    * not differ from its base.
@@ -76,4 +127,23 @@ export interface Workspaces {
   ): Promise<{ workspace: Workspace; update: BaseUpdate | null }>;
   /** Removes a task's worktree. */
   remove(taskId: string): Promise<void>;
+  /**
+   * Everything in the worktree (commits, staged and unstaged edits, new and deleted files,
+   * minus ignored ones) against its base, as a binary git patch; the worktree's own index
+   * is left alone.
+   */
+  checkpoint(workspace: Workspace): Promise<Uint8Array>;
+  /**
+   * Makes the task's worktree on `branch` from a checkpoint taken on another machine: its
+   * base is `saved.baseSha`, its files are that base with `saved.changes` applied (left
+   * uncommitted, as the agent left them). The branch starts where the remote's copy of it
+   * is, when another worker pushed it already, so the next publish builds on that push.
+   * Reuses the task's worktree if it exists.
+   */
+  restore(
+    repo: RepoConfig,
+    taskId: string,
+    branch: string,
+    saved: { baseSha: string; changes: Uint8Array },
+  ): Promise<Workspace>;
 }

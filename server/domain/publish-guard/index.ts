@@ -7,7 +7,9 @@ export {
   checkPublish,
   type PublishGuardPolicy,
   type PublishViolation,
+  type RepositoryGuardOverrides,
 } from "./publish-guard.js";
+export { repositoryProtectedPaths } from "./protected-paths.js";
 export { globToRegExp, matchGlobs } from "./glob.js";
 export { SECRET_PATTERNS, findSecret } from "./secret-patterns.js";
 export { parseUnifiedDiff, type DiffFile } from "./unified-diff.js";

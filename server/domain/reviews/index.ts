@@ -1,7 +1,6 @@
 /** The nightly review of open pull requests. */
-export { AgentSlots, type SlotPriority } from "./agent-slots.js";
 export type { ReviewDeps, ReviewSettings } from "./review-deps.js";
-export * from "./review-ports.js";
+export * from "../ports/review-ports.js";
 export { parseReviewSchedule, type ReviewSchedule } from "./review-schedule.js";
 export {
   ReviewService,

@@ -3,8 +3,13 @@ import type { CodeHost } from "../ports/code-host.js";
 import type { CodingAgent } from "../ports/coding-agent.js";
 import type { IssueTracker } from "../ports/issue-tracker.js";
 import type { RepoRegistry } from "../repo-registry.js";
-import type { AgentSlots } from "./agent-slots.js";
-import type { PullRequestCheckouts, ReviewNotifier, ReviewStore } from "./review-ports.js";
+import type { AgentSlots } from "../agent-slots.js";
+import type {
+  PullRequestCheckouts,
+  ReviewLocks,
+  ReviewNotifier,
+  ReviewStore,
+} from "../ports/review-ports.js";
 
 /** Settings of the nightly review, from the configuration. */
 export interface ReviewSettings {
@@ -16,11 +21,15 @@ export interface ReviewSettings {
   turnTimeoutMs: number;
   /** Jira's web address, to link a ticket Jira could not be asked about. */
   jiraBaseUrl: string;
+  /** Review pull requests opened from forks too; off when absent. */
+  reviewForks?: boolean;
 }
 
 /** Everything the review use cases work with, passed in (no singletons). */
 export interface ReviewDeps {
   store: ReviewStore;
+  /** Per pull request locks, so overlapping runs of several processes never review one twice. */
+  locks: ReviewLocks;
   codeHost: CodeHost;
   tracker: IssueTracker;
   checkouts: PullRequestCheckouts;

@@ -7,11 +7,14 @@ import {
   type ReviewTicket,
 } from "../../../shared/review.js";
 import { AppError, isAppError } from "../app-error.js";
+import { parseStructuredOutput } from "../structured-output.js";
 import type { OpenPullRequest } from "../ports/code-host.js";
 import type { RepoConfig } from "../repo-config.js";
 import type { ReviewDeps } from "./review-deps.js";
-import { ZERO_USAGE } from "./review-ports.js";
 import { findTicketKey, reviewPrompt } from "./review-text.js";
+
+/** No tokens. */
+const ZERO_USAGE: Usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
 
 /**
  * Reviews one pull request and returns its result; never throws. The agent turn runs in
@@ -87,6 +90,7 @@ async function runReviewTurn(
     let result;
     try {
       result = await deps.agent.runTurn({
+        taskId: checkoutId,
         threadId: null,
         workingDirectory: workspace.path,
         prompt: reviewPrompt(pr, diff, workspace.baseSha),
@@ -119,30 +123,14 @@ async function runReviewTurn(
  * the model's: a review is filed under the pull request it was run on, whatever it says.
  */
 function parseReview(text: string, pr: OpenPullRequest, deps: ReviewDeps): PullRequestReview {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AppError("codex_failed", "The review was not the JSON the output schema asks for", {
-      cause: error,
-    });
-  }
-  const parsed = PullRequestReviewSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new AppError(
-      "codex_failed",
-      `The review did not match the output schema: ${parsed.error.issues
-        .map((i) => `${i.path.join(".") || "(root)"} ${i.message}`)
-        .join("; ")}`,
-    );
-  }
-  if (parsed.data.pr_number !== pr.number) {
+  const review = parseStructuredOutput(text, PullRequestReviewSchema, "The review");
+  if (review.pr_number !== pr.number) {
     deps.logger.warn(
-      { repo: pr.repo, pr: pr.number, answered: parsed.data.pr_number },
+      { repo: pr.repo, pr: pr.number, answered: review.pr_number },
       "review named another pull request",
     );
   }
-  return { ...parsed.data, pr_number: pr.number, title: pr.title };
+  return { ...review, pr_number: pr.number, title: pr.title };
 }
 
 /** The Jira ticket the pull request names, with its status; Jira failing only loses the status. */

@@ -12,6 +12,8 @@ import {
 } from "../../../shared/review.js";
 import { AppError, isAppError } from "../app-error.js";
 import type { OpenPullRequest } from "../ports/code-host.js";
+import { isOwnHead } from "../push-target.js";
+import type { RunReviewLocks } from "../ports/review-ports.js";
 import type { RepoConfig } from "../repo-config.js";
 import type { ReviewDeps } from "./review-deps.js";
 import { reviewPullRequest } from "./review-pull-request.js";
@@ -129,12 +131,18 @@ export class ReviewService {
     const errors: ReviewRunError[] = [];
     let status: "completed" | "failed" = "completed";
     let slack: SlackDelivery = this.#deps.notifier ? "failed" : "disabled";
+    let locks: RunReviewLocks | null = null;
     try {
       const work = await this.#listWork(run, errors);
       if (work.failedAll) status = "failed";
-      const results = await Promise.all(
-        work.items.map(({ repo, pr }) => this.#reviewAndSave(run.id, repo, pr, signal, errors)),
+      const held = await this.#deps.locks.forRun();
+      locks = held;
+      const reviewed = await Promise.all(
+        work.items.map(({ repo, pr }) =>
+          this.#reviewIfFree(held, run.id, repo, pr, signal, errors),
+        ),
       );
+      const results = reviewed.filter((result) => result !== null);
       if (signal.aborted) throw signal.reason;
       const sorted = sortByRisk(results);
       await this.#comment(sorted, errors);
@@ -148,6 +156,11 @@ export class ReviewService {
       errors.push(runError("run", null, null, appError));
     } finally {
       clearInterval(heartbeat);
+      // Held until here, not per pull request: an overlapping run that lists the same
+      // pull requests later must not review again what this run already did.
+      await locks?.release().catch((error: unknown) => {
+        logger.warn({ runId: run.id, err: error }, "review locks not released");
+      });
     }
     const finished = await store.finishRun(run.id, {
       status,
@@ -179,13 +192,37 @@ export class ReviewService {
     for (const repo of configured) {
       try {
         const prs = await codeHost.listOpenPullRequests(repo.github, new Date(run.windowStart));
-        items.push(...prs.map((pr) => ({ repo, pr })));
+        // A fork's pull request is anyone's text and code: reviewed only when asked for.
+        // The fork Patchboard pushes to (pushRepository) is ours, not a stranger's.
+        const reviewable = prs.filter(
+          (pr) =>
+            pr.fromFork !== true ||
+            this.#deps.settings.reviewForks ||
+            (pr.headRepository != null && isOwnHead(repo, pr.headRepository)),
+        );
+        items.push(...reviewable.map((pr) => ({ repo, pr })));
       } catch (error) {
         failed += 1;
         errors.push(runError("repo", repo.github, null, error));
       }
     }
     return { items, failedAll: configured.length > 0 && failed === configured.length };
+  }
+
+  /** Reviews the pull request unless another run (of any process) holds it: null then. */
+  async #reviewIfFree(
+    locks: RunReviewLocks,
+    runId: string,
+    repo: RepoConfig,
+    pr: OpenPullRequest,
+    signal: AbortSignal,
+    errors: ReviewRunError[],
+  ): Promise<ReviewResult | null> {
+    if (!(await locks.tryLock(pr.repo, pr.number))) {
+      this.#deps.logger.info({ runId, pr: pr.number }, "pull request skipped, another run has it");
+      return null;
+    }
+    return this.#reviewAndSave(runId, repo, pr, signal, errors);
   }
 
   async #reviewAndSave(

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { ErrorCode } from "../../../shared/errors.js";
 import type { ServiceName, ServiceStatus } from "../../../shared/service-status.js";
 import { AppError, isAppError } from "../app-error.js";
+import type { ServiceStatusSource } from "../ports/service-status.js";
 
 /** One upstream service and how to check its credentials with a single cheap call. */
 export interface ServiceProbe {
@@ -10,17 +11,13 @@ export interface ServiceProbe {
   check: () => Promise<void>;
 }
 
-/** Where the routes read the start-up check results from. */
-export interface ServiceStatusSource {
-  /** The latest result of each service, in probe order. */
-  list(): ServiceStatus[];
-}
-
 /** The code a check that timed out or threw something unexpected reports, per service. */
 const UNAVAILABLE: Record<ServiceName, ErrorCode> = {
   codex: "codex_unavailable",
   jira: "jira_unavailable",
   github: "github_unavailable",
+  isolation: "isolation_off",
+  budget: "budget_exceeded",
 };
 
 /**
@@ -112,5 +109,12 @@ export class ServiceCheck implements ServiceStatusSource {
 }
 
 function label(name: ServiceName): string {
-  return name === "codex" ? "Codex" : name === "jira" ? "Jira" : "GitHub";
+  const labels: Record<ServiceName, string> = {
+    codex: "Codex",
+    jira: "Jira",
+    github: "GitHub",
+    isolation: "Agent isolation",
+    budget: "The budget check",
+  };
+  return labels[name];
 }

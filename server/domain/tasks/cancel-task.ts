@@ -5,7 +5,8 @@ import type { TaskQueue } from "../ports/task-queue.js";
 import type { TaskDeps } from "../task-deps.js";
 import { changeStatus } from "./change-status.js";
 import { getTask } from "./get-task.js";
-import { recordEvent } from "./record-event.js";
+import { assertMaySteer } from "./task-ownership.js";
+import { recordRequest } from "./record-request.js";
 
 /** The reason a cancelled turn is aborted with; the pipeline recognises it. */
 export class CancelRequested extends Error {
@@ -17,22 +18,26 @@ export class CancelRequested extends Error {
 
 /**
  * Cancels a queued or running task. A queued task ends at once; a running one has its
- * turn aborted and ends `cancelled` when the agent has stopped.
+ * turn aborted and ends `cancelled` when the agent has stopped. A PM cancels only their
+ * own tasks.
  */
 export async function cancelTask(
   deps: Pick<TaskDeps, "store" | "hub" | "now"> & { queue: TaskQueue },
   input: { taskId: string; user: User },
 ): Promise<Task> {
   const task = await getTask(deps, input.taskId);
+  assertMaySteer(task, input.user, "cancel");
   if (task.status !== "queued" && task.status !== "running") {
     throw new AppError(
       "task_not_running",
       `The task is ${task.status}; only a queued or running task can be cancelled`,
     );
   }
-  await recordEvent(deps, task.id, {
-    type: "task.request",
-    payload: { action: "cancel", message: null, by: input.user.email },
+  await recordRequest(deps, task.id, {
+    action: "cancel",
+    message: null,
+    by: input.user.email,
+    previous: null,
   });
   const reason = new CancelRequested(input.user.email);
   if (deps.queue.abort(task.id, reason) === "running") {

@@ -1,14 +1,23 @@
 import { AnalysisSchema, type Analysis } from "../../../shared/analysis.js";
 import type { Task } from "../../../shared/task.js";
 import { AppError } from "../app-error.js";
-import { runAgentTurn, testsPassed } from "./agent-turn.js";
+import { parseStructuredOutput } from "../structured-output.js";
+import { runAgentTurn } from "./agent-turn.js";
 import { catchUpWithBase } from "./base-update.js";
-import { changeStatus } from "./change-status.js";
-import { analyzePrompt, fixPrompt, followUpPrompt, resumePrompt } from "./prompts.js";
-import { complete, publish } from "./publish.js";
+import {
+  analyzePrompt,
+  automatedFollowUpPrompt,
+  fixPrompt,
+  followUpPrompt,
+  resumePrompt,
+} from "./prompts.js";
+import { completeTask } from "./complete-task.js";
+import { publish } from "./publish.js";
 import { jiraNotFixableComment } from "./publish-text.js";
 import { recordEvent } from "./record-event.js";
 import type { RunContext } from "./run-context.js";
+import { judgeChange } from "./server-tests.js";
+import { changeRunning, updateRunning } from "./run-update.js";
 
 /**
  * A fix: analyze (structured), then fix and test, then publish. A retry resumes where the
@@ -21,17 +30,22 @@ export async function runFixFlow(ctx: RunContext): Promise<Task> {
   if (request.action === "follow_up") {
     await setPhase(ctx, "fixing");
     const changesSinceLastTurn = await catchUpWithBase(ctx);
+    const text = {
+      message: request.message ?? "",
+      by: request.by,
+      testCommand,
+      changesSinceLastTurn,
+    };
+    const source = request.source;
     const turn = await runAgentTurn(ctx, {
       kind: "follow_up",
-      prompt: followUpPrompt({
-        message: request.message ?? "",
-        by: request.by,
-        testCommand,
-        changesSinceLastTurn,
-      }),
+      prompt:
+        source === "ci" || source === "review"
+          ? automatedFollowUpPrompt({ ...text, source })
+          : followUpPrompt(text),
       requestedBy: request.by,
     });
-    await recordTests(ctx, testsPassed(turn.commands, testCommand));
+    await judgeChange(ctx);
     return publish(ctx, turn.finalResponse);
   }
   if (request.action === "retry" && task.analysis !== null && task.threadId !== null) {
@@ -49,7 +63,7 @@ export async function runFixFlow(ctx: RunContext): Promise<Task> {
       prompt: changes === null ? resume : `${changes}\n\n${resume}`,
       requestedBy: request.by,
     });
-    await finishFixTurn(ctx, turn.finalResponse, testsPassed(turn.commands, testCommand));
+    await finishFixTurn(ctx, turn.finalResponse);
     return publish(ctx, turn.finalResponse);
   }
 
@@ -61,7 +75,7 @@ export async function runFixFlow(ctx: RunContext): Promise<Task> {
     prompt: fixPrompt({ analysis, testCommand }),
     requestedBy: null,
   });
-  await finishFixTurn(ctx, turn.finalResponse, testsPassed(turn.commands, testCommand));
+  await finishFixTurn(ctx, turn.finalResponse);
   return publish(ctx, turn.finalResponse);
 }
 
@@ -78,54 +92,38 @@ async function analyze(ctx: RunContext): Promise<Analysis> {
     }),
     requestedBy: null,
     outputSchema: AnalysisSchema,
+    // The first turn to read the untrusted ticket: it may look, not write.
+    sandbox: "read-only",
   });
   const analysis = parseAnalysis(turn.finalResponse);
-  ctx.task = await ctx.deps.store.update(ctx.task.id, { analysis });
+  ctx.task = await updateRunning(ctx.deps, ctx.task.id, { analysis });
   await recordEvent(ctx.deps, ctx.task.id, { type: "task.analysis", payload: { analysis } });
   return analysis;
 }
 
 /** Parses the analysis turn's final message; the model must answer with the schema. */
 export function parseAnalysis(text: string): Analysis {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AppError("codex_failed", "The agent's analysis was not the JSON that was asked for", {
-      cause: error,
-    });
-  }
-  const parsed = AnalysisSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new AppError("codex_failed", "The agent's analysis did not match the expected shape", {
-      cause: parsed.error,
-    });
-  }
-  return parsed.data;
+  return parseStructuredOutput(text, AnalysisSchema, "The agent's analysis");
 }
 
 async function notFixable(ctx: RunContext): Promise<Task> {
   const summary = ctx.task.analysis?.notFixableReason ?? "Not fixable by a code change";
-  ctx.task = await ctx.deps.store.update(ctx.task.id, { summary });
+  ctx.task = await updateRunning(ctx.deps, ctx.task.id, { summary });
   if (ctx.task.ticketKey !== null) {
     await ctx.deps.tracker.addComment(ctx.task.ticketKey, jiraNotFixableComment(ctx.task));
   }
-  return complete(ctx, "not_fixable", null);
+  return completeTask(ctx, "not_fixable", null);
 }
 
-async function finishFixTurn(
-  ctx: RunContext,
-  summary: string,
-  passed: boolean | null,
-): Promise<void> {
-  ctx.task = await ctx.deps.store.update(ctx.task.id, { summary, testsPassed: passed });
-}
-
-async function recordTests(ctx: RunContext, passed: boolean | null): Promise<void> {
-  // A follow-up that did not run the tests leaves the earlier verdict as it was.
-  if (passed !== null) ctx.task = await ctx.deps.store.update(ctx.task.id, { testsPassed: passed });
+/**
+ * Keeps the agent's summary (its claim, shown as what it said) and lets the server's own
+ * test run give the verdict.
+ */
+async function finishFixTurn(ctx: RunContext, summary: string): Promise<void> {
+  ctx.task = await updateRunning(ctx.deps, ctx.task.id, { summary });
+  await judgeChange(ctx);
 }
 
 async function setPhase(ctx: RunContext, phase: Task["phase"]): Promise<void> {
-  ctx.task = (await changeStatus(ctx.deps, ctx.task.id, { phase })) ?? ctx.task;
+  ctx.task = await changeRunning(ctx.deps, ctx.task.id, { phase });
 }

@@ -1,10 +1,12 @@
 import type { Task } from "../../../shared/task.js";
-import { runAgentTurn, testsPassed } from "./agent-turn.js";
+import { runAgentTurn } from "./agent-turn.js";
 import { catchUpWithBase } from "./base-update.js";
-import { changeStatus } from "./change-status.js";
 import { followUpPrompt, freeFormPrompt } from "./prompts.js";
-import { complete, publish } from "./publish.js";
+import { completeTask } from "./complete-task.js";
+import { publish } from "./publish.js";
 import type { RunContext } from "./run-context.js";
+import { judgeChange } from "./server-tests.js";
+import { changeRunning, updateRunning } from "./run-update.js";
 
 /**
  * A free-form task: one turn with the prompt (or a follow-up). When the agent changed
@@ -20,7 +22,7 @@ export async function runPromptFlow(ctx: RunContext): Promise<Task> {
   ) {
     return publish(ctx, ctx.task.summary ?? "");
   }
-  ctx.task = (await changeStatus(ctx.deps, ctx.task.id, { phase: "working" })) ?? ctx.task;
+  ctx.task = await changeRunning(ctx.deps, ctx.task.id, { phase: "working" });
   // A thread from an earlier run may be days old: catch up with the base branch first.
   const changes =
     request.action !== "create" && ctx.task.threadId !== null ? await catchUpWithBase(ctx) : null;
@@ -41,12 +43,11 @@ export async function runPromptFlow(ctx: RunContext): Promise<Task> {
     prompt,
     requestedBy: request.by,
   });
-  const passed = testsPassed(turn.commands, ctx.repo.testCommand);
-  ctx.task = await ctx.deps.store.update(ctx.task.id, {
-    summary: turn.finalResponse,
-    ...(passed !== null ? { testsPassed: passed } : {}),
-  });
+  ctx.task = await updateRunning(ctx.deps, ctx.task.id, { summary: turn.finalResponse });
   const diff = await ctx.deps.workspaces.diff(ctx.workspace);
-  if (diff.trim() === "" && ctx.task.pullRequest === null) return complete(ctx, "answered", null);
+  if (diff.trim() === "" && ctx.task.pullRequest === null)
+    return completeTask(ctx, "answered", null);
+  // A change is judged by the server's own test run, never by what the agent said.
+  await judgeChange(ctx);
   return publish(ctx, turn.finalResponse);
 }

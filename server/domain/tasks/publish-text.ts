@@ -1,6 +1,8 @@
 import type { PullRequest, Task } from "../../../shared/task.js";
 import type { RepoConfig } from "../repo-config.js";
+import type { TestVerdict } from "../../../shared/test-verdict.js";
 import type { RunRequest } from "./run-context.js";
+import { verdictMarkdown, verdictPlainText } from "./verdict-text.js";
 
 /** The pull request's title: the ticket key first, so GitHub and Jira link them. */
 export function pullRequestTitle(task: Task): string {
@@ -15,8 +17,14 @@ export function pullRequestTitle(task: Task): string {
  * The pull request's body: the ticket link, the analysis, what changed, and how the tests
  * went. Ticket text is not repeated here: it is untrusted and already on the ticket.
  */
-export function pullRequestBody(input: { task: Task; repo: RepoConfig; summary: string }): string {
-  const { task, repo, summary } = input;
+export function pullRequestBody(input: {
+  task: Task;
+  repo: RepoConfig;
+  summary: string;
+  /** The server's own test verdict; null when it ran none. */
+  verdict: TestVerdict | null;
+}): string {
+  const { task, summary } = input;
   const lines: string[] = [];
   if (task.ticketSnapshot !== null) {
     lines.push(`Fixes [${task.ticketSnapshot.key}](${task.ticketSnapshot.url}).`, "");
@@ -34,30 +42,19 @@ export function pullRequestBody(input: { task: Task; repo: RepoConfig; summary: 
       "",
     );
   }
-  lines.push("## Change", "", summary.trim() || "(no summary)", "", "## Tests", "");
-  if (repo.testCommand === null) {
-    lines.push("No test command is configured for this repository.");
-  } else {
-    const verdict =
-      task.testsPassed === true
-        ? "passed"
-        : task.testsPassed === false
-          ? "**failed** — this pull request is a draft until they pass"
-          : "were not run by the agent — this pull request is a draft";
-    lines.push(`\`${repo.testCommand}\` ${verdict}.`);
-  }
+  // The agent's summary is its own account (tests included); the verdict below is the server's.
+  lines.push("## Change (as the agent describes it)", "", summary.trim() || "(no summary)", "");
+  lines.push("## Tests", "", ...verdictMarkdown(input.verdict));
   lines.push("", "---", `Opened by Patchboard for ${task.createdBy} (task \`${task.id}\`).`);
   return lines.join("\n");
 }
 
-/** The Jira comment that links the pull request. */
-export function jiraPrComment(task: Task, pr: PullRequest): string {
+/** The Jira comment that links the pull request, with the server's test verdict. */
+export function jiraPrComment(task: Task, pr: PullRequest, verdict: TestVerdict | null): string {
   return [
     `Patchboard opened a pull request${pr.draft ? " (draft)" : ""} for this bug: ${pr.url}`,
     task.analysis ? `Root cause: ${task.analysis.rootCause}` : "",
-    task.testsPassed === true
-      ? "The tests pass on the branch."
-      : "The tests do not pass yet; an engineer should look.",
+    verdictPlainText(verdict),
   ]
     .filter(Boolean)
     .join("\n\n");
@@ -78,14 +75,33 @@ export function jiraNotFixableComment(task: Task): string {
     .join("\n\n");
 }
 
-/** The pull request comment after a follow-up pushed new commits. */
+/** Starts every pull request comment Patchboard writes; comments with it never start a round. */
+export const PATCHBOARD_COMMENT_MARKER = "<!-- patchboard -->";
+
+/**
+ * The pull request comment after a follow-up (a person's, a review's or a CI round's):
+ * what was pushed, the agent's account, and the server's own test verdict on the result,
+ * as the body the pull request opened with has it.
+ */
 export function followUpPrComment(input: {
   request: RunRequest;
   summary: string;
   sha: string | null;
+  /** The server's verdict on this turn's change; null when it has none. */
+  verdict: TestVerdict | null;
 }): string {
-  const lines = [];
-  if (input.request.action === "follow_up" && input.request.message) {
+  // The marker lets the webhook tell Patchboard's own comments from people's.
+  const lines = [PATCHBOARD_COMMENT_MARKER];
+  const source = input.request.source;
+  if (input.request.action === "follow_up" && (source === "ci" || source === "review")) {
+    // GitHub already shows what was asked; quoting it could repeat a mention.
+    lines.push(
+      source === "ci"
+        ? "Follow-up on the failed checks:"
+        : `Follow-up on the review by ${input.request.by}:`,
+      "",
+    );
+  } else if (input.request.action === "follow_up" && input.request.message) {
     lines.push(
       `Follow-up from ${input.request.by}:`,
       "",
@@ -97,6 +113,10 @@ export function followUpPrComment(input: {
     input.sha ? `Pushed ${input.sha.slice(0, 12)}:` : "No new changes in this turn.",
     "",
     input.summary.trim() || "(no summary)",
+    "",
+    "### Tests",
+    "",
+    ...verdictMarkdown(input.verdict, { draftNote: false }),
   );
   return lines.join("\n");
 }

@@ -1,7 +1,9 @@
 import type { PullRequest, Task } from "../../../shared/task.js";
 import { toAppError } from "../app-error.js";
+import { pullRequestHead } from "../push-target.js";
 import { assertPublishable } from "../publish-guard/index.js";
-import { changeStatus } from "./change-status.js";
+import { completeTask } from "./complete-task.js";
+import { changeRunning, updateRunning } from "./run-update.js";
 import {
   pullRequestBody,
   pullRequestTitle,
@@ -11,36 +13,41 @@ import {
 import { moveTicket } from "./move-ticket.js";
 import { recordEvent } from "./record-event.js";
 import type { RunContext } from "./run-context.js";
+import { latestVerdict } from "./server-tests.js";
 
 /**
  * Publishes the worktree's change: the server (never the agent) commits, pushes the
- * task's own branch, opens the pull request (or finds the one it opened before, so a
+ * task's own branch (to the repository's fork when `pushRepository` is set), opens the pull request (or finds the one it opened before, so a
  * re-run never opens a second) and links it on the ticket. An empty diff completes the
  * task with `no_changes`.
  */
 export async function publish(ctx: RunContext, turnSummary: string): Promise<Task> {
   const { deps, workspace, repo } = ctx;
   // What the guard checks is exactly what gets committed: both come from one staging.
-  const diff = await deps.workspaces.stage(workspace);
-  if (diff.trim() === "" && ctx.task.pullRequest === null) {
-    return complete(ctx, "no_changes", null);
+  const staged = await deps.workspaces.stage(workspace);
+  if (staged.files.length === 0 && ctx.task.pullRequest === null) {
+    return completeTask(ctx, "no_changes", null);
   }
-  ctx.task = (await changeStatus(deps, ctx.task.id, { phase: "publishing" })) ?? ctx.task;
+  // A cancel asked for while the turn was finishing stops the run before anything is pushed.
+  ctx.signal.throwIfAborted();
+  ctx.task = await changeRunning(deps, ctx.task.id, { phase: "publishing" });
   // The agent read untrusted ticket text: refuse protected paths, huge diffs and secrets.
-  assertPublishable(diff, deps.settings.publishGuard);
+  assertPublishable(staged, deps.settings.publishGuard, repo);
   const sha = await deps.workspaces.commitStaged(
     workspace,
     commitMessage(ctx.task, turnSummary),
     deps.settings.commitAuthor,
   );
-  // The pull request a re-run opened before is looked up while the branch is pushed.
+  // The pull request a re-run opened before is looked up while the branch is pushed; with a
+  // fork, by the fork's head (`forkOwner:branch`), where the branch is pushed.
+  const head = pullRequestHead(repo, workspace.branch);
   const lookup =
     ctx.task.pullRequest === null
-      ? deps.codeHost.findPullRequest(repo.github, workspace.branch)
+      ? deps.codeHost.findPullRequest(repo.github, head)
       : Promise.resolve(ctx.task.pullRequest);
   await allSettledOrThrow([deps.workspaces.push(repo, workspace), lookup.then(() => undefined)]);
   const existing = await lookup;
-  await log(ctx, `Pushed ${workspace.branch}${sha ? ` at ${sha.slice(0, 12)}` : ""}`);
+  await logToTask(ctx, `Pushed ${workspace.branch}${sha ? ` at ${sha.slice(0, 12)}` : ""}`);
 
   let pullRequest: PullRequest;
   if (existing !== null) {
@@ -49,34 +56,56 @@ export async function publish(ctx: RunContext, turnSummary: string): Promise<Tas
       await deps.codeHost.comment(
         repo.github,
         existing.number,
-        followUpPrComment({ request: ctx.request, summary: turnSummary, sha }),
+        followUpPrComment({
+          request: ctx.request,
+          summary: turnSummary,
+          sha,
+          verdict: await latestVerdict(ctx),
+        }),
       );
     }
-    if (existing.draft && ctx.task.testsPassed === true) {
+    // After an automatic CI round, the checks (not only the agent's own test run) decide.
+    if (existing.draft && ctx.task.testsPassed === true && ctx.request.source !== "ci") {
       pullRequest = await markReady(ctx, existing);
-      if (!pullRequest.draft) ctx.task = await deps.store.update(ctx.task.id, { pullRequest });
+      if (!pullRequest.draft) ctx.task = await updateRunning(deps, ctx.task.id, { pullRequest });
     }
     await recordEvent(deps, ctx.task.id, {
       type: "task.pull_request",
       payload: { pullRequest, created: false },
     });
   } else {
+    ctx.signal.throwIfAborted();
     pullRequest = await deps.codeHost.createPullRequest({
       repo: repo.github,
-      head: workspace.branch,
+      head,
       base: repo.baseBranch,
       title: pullRequestTitle(ctx.task),
-      body: pullRequestBody({ task: ctx.task, repo, summary: turnSummary }),
+      body: pullRequestBody({
+        task: ctx.task,
+        repo,
+        summary: turnSummary,
+        verdict: await latestVerdict(ctx),
+      }),
       draft: ctx.task.testsPassed !== true,
     });
-    ctx.task = await deps.store.update(ctx.task.id, { pullRequest });
+    ctx.task = await updateRunning(deps, ctx.task.id, { pullRequest });
     await recordEvent(deps, ctx.task.id, {
       type: "task.pull_request",
       payload: { pullRequest, created: true },
     });
-    await log(ctx, `Opened pull request #${pullRequest.number}`);
+    await logToTask(ctx, `Opened pull request #${pullRequest.number}`);
   }
   const opened = pullRequest;
+  await deps.pullRequests?.recordPush({
+    taskId: ctx.task.id,
+    repo: repo.github,
+    number: opened.number,
+    url: opened.url,
+    branch: workspace.branch,
+    draft: opened.draft,
+    headSha: sha,
+    at: deps.now().toISOString(),
+  });
   // Reviewers and the ticket link are independent round trips to two services: in parallel.
   await allSettledOrThrow([
     existing === null && repo.reviewers.length > 0
@@ -89,7 +118,7 @@ export async function publish(ctx: RunContext, turnSummary: string): Promise<Tas
       }
     })(),
   ]);
-  return complete(ctx, "pr_opened", pullRequest);
+  return completeTask(ctx, "pr_opened", pullRequest);
 }
 
 /**
@@ -100,12 +129,12 @@ export async function publish(ctx: RunContext, turnSummary: string): Promise<Tas
 async function markReady(ctx: RunContext, pr: PullRequest): Promise<PullRequest> {
   try {
     const ready = await ctx.deps.codeHost.markReadyForReview(ctx.repo.github, pr.number);
-    if (!ready.draft) await log(ctx, `Marked pull request #${pr.number} ready for review`);
+    if (!ready.draft) await logToTask(ctx, `Marked pull request #${pr.number} ready for review`);
     return ready;
   } catch (error) {
     const reason = toAppError(error, "github_unavailable", "GitHub did not answer").message;
     ctx.log.warn({ err: error, number: pr.number }, "pull request not marked ready");
-    await log(ctx, `Pull request #${pr.number} stays a draft: ${reason}`, "warn");
+    await logToTask(ctx, `Pull request #${pr.number} stays a draft: ${reason}`, "warn");
     return pr;
   }
 }
@@ -136,7 +165,7 @@ async function linkOnTicket(ctx: RunContext, ticketKey: string, pr: PullRequest)
   // The start transition runs beside the agent; it must land before the one below.
   await ctx.ticketStarted;
   try {
-    await deps.tracker.addComment(ticketKey, jiraPrComment(ctx.task, pr));
+    await deps.tracker.addComment(ticketKey, jiraPrComment(ctx.task, pr, await latestVerdict(ctx)));
   } catch (error) {
     // The pull request exists; say exactly what is missing so a retry can finish it.
     throw toAppError(
@@ -151,25 +180,8 @@ async function linkOnTicket(ctx: RunContext, ticketKey: string, pr: PullRequest)
   }
 }
 
-/** Ends the run as completed with an outcome. */
-export async function complete(
-  ctx: RunContext,
-  outcome: NonNullable<Task["outcome"]>,
-  pullRequest: PullRequest | null,
-): Promise<Task> {
-  const done = await changeStatus(ctx.deps, ctx.task.id, {
-    status: "completed",
-    phase: "done",
-    outcome,
-    error: null,
-    finishedAt: ctx.deps.now().toISOString(),
-    ...(pullRequest ? { pullRequest } : {}),
-  });
-  ctx.task = done ?? ctx.task;
-  return ctx.task;
-}
-
-async function log(
+/** Writes a line to the task's own log (a `task.log` event), which the Task page shows. */
+async function logToTask(
   ctx: RunContext,
   message: string,
   level: "info" | "warn" | "error" = "info",

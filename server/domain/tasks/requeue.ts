@@ -1,22 +1,51 @@
 import type { Task } from "../../../shared/task.js";
 import type { TaskStatus } from "../../../shared/task-state.js";
+import type { RequestSource } from "../../../shared/task-event.js";
 import { AppError } from "../app-error.js";
+import type { RunGate } from "../ports/run-gate.js";
 import type { TaskQueue } from "../ports/task-queue.js";
 import type { TaskDeps } from "../task-deps.js";
 import { changeStatus } from "./change-status.js";
-import { recordEvent } from "./record-event.js";
+import { endedRun, recordRequest } from "./record-request.js";
 
 /**
  * Puts a finished task back in the queue for more work (retry, follow-up). The request is
- * stored before the task is queued, so an acknowledged request survives a crash.
+ * stored before the task is queued, so an acknowledged request survives a crash. Each
+ * requeue is a new run and spends one from the requester's budget (given back when the
+ * task could not be queued).
  */
 export async function requeue(
+  deps: Pick<TaskDeps, "store" | "hub"> & { queue: TaskQueue; gate: RunGate },
+  task: Task,
+  from: TaskStatus[],
+  request: {
+    action: "retry" | "follow_up";
+    message: string | null;
+    by: string;
+    source?: RequestSource;
+  },
+): Promise<Task> {
+  const permit = await deps.gate.take(request.by);
+  try {
+    return await queueAgain(deps, task, from, request);
+  } catch (error) {
+    permit.release();
+    throw error;
+  }
+}
+
+async function queueAgain(
   deps: Pick<TaskDeps, "store" | "hub"> & { queue: TaskQueue },
   task: Task,
   from: TaskStatus[],
-  request: { action: "retry" | "follow_up"; message: string | null; by: string },
+  request: {
+    action: "retry" | "follow_up";
+    message: string | null;
+    by: string;
+    source?: RequestSource;
+  },
 ): Promise<Task> {
-  await recordEvent(deps, task.id, { type: "task.request", payload: request });
+  await recordRequest(deps, task.id, { ...request, previous: endedRun(task) });
   let queued: Task | null;
   try {
     queued = await changeStatus(
@@ -39,6 +68,6 @@ export async function requeue(
   if (queued === null) {
     throw new AppError("conflict", "The task changed meanwhile; reload it and try again");
   }
-  deps.queue.enqueue(task.id);
+  await deps.queue.enqueue(task.id);
   return queued;
 }

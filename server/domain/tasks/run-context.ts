@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Task } from "../../../shared/task.js";
+import type { RequestSource } from "../../../shared/task-event.js";
 import type { Workspace } from "../ports/workspaces.js";
 import type { RepoConfig } from "../repo-config.js";
 import type { TaskDeps } from "../task-deps.js";
@@ -9,6 +10,8 @@ export interface RunRequest {
   action: "create" | "follow_up" | "retry";
   message: string | null;
   by: string;
+  /** What asked for it; absent: a person. */
+  source?: RequestSource | undefined;
   /** How the run before this request ended, for a retry to pick up where it stopped. */
   previous: { phase: Task["phase"]; error: Task["error"] } | null;
 }
@@ -28,5 +31,10 @@ export interface RunContext {
   ticketStarted: Promise<void>;
   /** Aborted when the task is cancelled or the server stops. */
   signal: AbortSignal;
+  /**
+   * Called on each agent event (only the first counts): the background work this task's
+   * start held back (the warm worktree's refill) may now take the cores.
+   */
+  agentStarted: () => void;
   log: Logger;
 }

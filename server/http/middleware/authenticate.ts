@@ -4,11 +4,14 @@ import type { ApiToken, ProxySettings, RoleMapping } from "../../config/app-conf
 import { IpAllowList } from "../../config/ip-allow-list.js";
 import { nameFromEmail } from "../../config/parse-users.js";
 import { resolveRole } from "../../config/role-mapping.js";
-import type { SessionStore } from "../../domain/ports/session-store.js";
+import type { User } from "../../../shared/user.js";
+import type { Session, SessionStore } from "../../domain/ports/session-store.js";
 import { AppError } from "../../domain/app-error.js";
+import { recordSessionSeen } from "../../domain/sessions/record-session-seen.js";
 import { readNoAccess } from "../no-access-cookie.js";
 import { setRequestUser, setUnassignedIdentity } from "../request-user.js";
 import { hashSessionSecret, readSessionCookie } from "../session-cookie.js";
+import { currentUser } from "../session-role.js";
 import type { SignedCookies } from "../signed-cookie.js";
 
 /** What authentication needs. */
@@ -19,6 +22,10 @@ export interface AuthenticateDeps {
   proxy?: ProxySettings | null;
   roles?: RoleMapping;
   cookies?: SignedCookies;
+  /** With AUTH_MODE=dev: the configured people, whose listed role a dev session gets. */
+  devUsers?: User[] | null;
+  /** The clock a session's last-seen time is recorded with (tests move it). */
+  now?: () => Date;
 }
 
 /**
@@ -30,6 +37,7 @@ export interface AuthenticateDeps {
 export function authenticate(deps: AuthenticateDeps): RequestHandler {
   const tokens = deps.apiTokens.map((t) => ({ digest: digest(t.token), user: t.user }));
   const proxy = deps.proxy ?? null;
+  const now = deps.now ?? (() => new Date());
   const trusted = proxy
     ? IpAllowList.parse("PROXY_TRUSTED_IPS", proxy.trustedIps.join(",")).list
     : null;
@@ -56,8 +64,11 @@ export function authenticate(deps: AuthenticateDeps): RequestHandler {
     if (secret !== undefined) {
       const session = await deps.sessions.get(hashSessionSecret(secret));
       if (session !== null) {
-        setRequestUser(req, session.user);
+        const user = currentUser(session, deps);
+        if (user === null) setUnassignedIdentity(req, session.user);
+        else setRequestUser(req, user);
         req.log = req.log.child({ user: session.user.email });
+        await noteSeen(deps.sessions, session, now(), req);
         next();
         return;
       }
@@ -68,9 +79,33 @@ export function authenticate(deps: AuthenticateDeps): RequestHandler {
   };
 }
 
+/**
+ * Keeps the session's last-seen time for the admin Sessions page. It is bookkeeping: a
+ * database hiccup while writing it is logged, and the person's request goes on.
+ */
+async function noteSeen(
+  sessions: SessionStore,
+  session: Session,
+  at: Date,
+  req: Request,
+): Promise<void> {
+  try {
+    await recordSessionSeen({ sessions }, session, at);
+  } catch (error) {
+    req.log.warn({ err: error }, "could not record when the session was last seen");
+  }
+}
+
 function fromProxy(req: Request, proxy: ProxySettings, roles: RoleMapping | undefined): void {
+  refuseRepeated(req, [proxy.emailHeader, proxy.nameHeader, proxy.groupsHeader]);
   const email = single(req.headers[proxy.emailHeader]);
   if (email === undefined || !email.includes("@")) return;
+  if (/[\s,;]/.test(email)) {
+    throw new AppError(
+      "unauthorized",
+      `The ${proxy.emailHeader} header holds more than one address`,
+    );
+  }
   const name = (proxy.nameHeader && single(req.headers[proxy.nameHeader])) || nameFromEmail(email);
   const groups = proxy.groupsHeader
     ? (single(req.headers[proxy.groupsHeader]) ?? "")
@@ -85,6 +120,24 @@ function fromProxy(req: Request, proxy: ProxySettings, roles: RoleMapping | unde
   }
   setRequestUser(req, { email, name, role });
   req.log = req.log.child({ user: email });
+}
+
+/**
+ * A proxy that appends its identity headers instead of replacing the client's would hand
+ * over both copies (Node joins them with ", ", which for groups would add the client's
+ * own); a header that arrives more than once is refused rather than guessed at.
+ */
+function refuseRepeated(req: Request, names: (string | null)[]): void {
+  const wanted = new Set(names.filter((n): n is string => n !== null).map((n) => n.toLowerCase()));
+  const seen = new Set<string>();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = (req.rawHeaders[i] ?? "").toLowerCase();
+    if (!wanted.has(name)) continue;
+    if (seen.has(name)) {
+      throw new AppError("unauthorized", `The identity header ${name} was sent more than once`);
+    }
+    seen.add(name);
+  }
 }
 
 function single(value: string | string[] | undefined): string | undefined {

@@ -10,17 +10,21 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * not send a custom header cross-origin without a CORS preflight this server never
  * grants; Origin and Sec-Fetch-Site catch the rest. Bearer-token calls are exempt (a
  * browser never adds that header by itself), and so are requests without cookies,
- * which authenticate no one, except sign-in itself (login CSRF).
+ * which authenticate no one, except sign-in itself (login CSRF). Behind an
+ * authenticating proxy (`ambientIdentity`) the browser's identity rides on something
+ * this server cannot see (the proxy's cookie, a client certificate, Kerberos), so every
+ * state-changing request needs the header, cookie or not.
  */
-export function csrfProtection(): RequestHandler {
+export function csrfProtection(options: { ambientIdentity?: boolean } = {}): RequestHandler {
   const header = CSRF_HEADER.toLowerCase();
+  const always = options.ambientIdentity === true;
   return (req, _res, next) => {
     if (SAFE_METHODS.has(req.method) || req.headers.authorization !== undefined) {
       next();
       return;
     }
     const signIn = req.path.startsWith("/auth/");
-    if (!req.headers.cookie && !signIn) {
+    if (!always && !req.headers.cookie && !signIn) {
       next();
       return;
     }

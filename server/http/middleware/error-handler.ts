@@ -23,6 +23,11 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
     res.end();
     return;
   }
+  const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)
+    ?.retryAfterSeconds;
+  if (appError.code === "rate_limited" && typeof retryAfter === "number") {
+    res.setHeader("Retry-After", String(retryAfter));
+  }
   const body: ErrorBody = {
     error: {
       code: appError.code,

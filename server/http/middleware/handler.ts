@@ -6,20 +6,25 @@ import { allows, type Permission } from "../access-policy.js";
 import { findRequestUser, requireRequestUser } from "../request-user.js";
 
 /** What a route declares: who may call it and the shapes of its input. */
-interface RouteSpec<B extends ZodType, Q extends ZodType, P extends ZodType> {
+interface RouteSpec<
+  Pm extends Permission | "public",
+  B extends ZodType,
+  Q extends ZodType,
+  P extends ZodType,
+> {
   /** Required permission; `"public"` for routes that need no user. */
-  permission: Permission | "public";
+  permission: Pm;
   body?: B;
   query?: Q;
   params?: P;
 }
 
-/** A route's parsed input. */
-export interface RouteInput<B, Q, P> {
+/** A route's parsed input; a public route's user is whoever is signed in, if anyone. */
+export interface RouteInput<B, Q, P, U extends User | undefined = User> {
   body: B;
   query: Q;
   params: P;
-  user: User;
+  user: U;
   req: Request;
   res: Response;
 }
@@ -32,12 +37,15 @@ type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
  * Express 5 forwards a rejected promise to the error middleware.
  */
 export function handle<
+  Pm extends Permission | "public",
   B extends ZodType = never,
   Q extends ZodType = never,
   P extends ZodType = never,
 >(
-  spec: RouteSpec<B, Q, P>,
-  run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>>) => Promise<void> | void,
+  spec: RouteSpec<Pm, B, Q, P>,
+  run: (
+    input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, Pm extends "public" ? User | undefined : User>,
+  ) => Promise<void> | void,
 ): RequestHandler {
   const handler = async (req: Request, res: Response, _next: NextFunction) => {
     const user = spec.permission === "public" ? findRequestUser(req) : requireRequestUser(req);
@@ -72,8 +80,8 @@ export function handle<
       body: body as Infer<B>,
       query: query as Infer<Q>,
       params: params as Infer<P>,
-      // Public routes get no user; they must not read it.
-      user: user as User,
+      // Checked above for every route but a public one, whose type says it may be undefined.
+      user: user as Pm extends "public" ? User | undefined : User,
       req,
       res,
     });

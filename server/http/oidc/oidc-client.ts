@@ -31,9 +31,21 @@ export class OidcClient {
   readonly #logger: Logger;
   #config: Promise<client.Configuration> | null = null;
 
-  constructor(settings: OidcSettings, logger: Logger) {
+  readonly #requireVerifiedEmail: boolean;
+
+  /**
+   * @param options.requireVerifiedEmail Refuse an address the provider does not say it
+   *   verified (`email_verified: true`): set when roles are given by email list, where an
+   *   unverified address could be anyone's.
+   */
+  constructor(
+    settings: OidcSettings,
+    logger: Logger,
+    options: { requireVerifiedEmail?: boolean } = {},
+  ) {
     this.#settings = settings;
     this.#logger = logger;
+    this.#requireVerifiedEmail = options.requireVerifiedEmail === true;
   }
 
   /** Starts a sign-in: the provider's authorization URL and the transaction to keep. */
@@ -126,7 +138,8 @@ export class OidcClient {
       );
     }
     // An unverified address could be anyone's: roles by email list must not trust it.
-    if (claims.email_verified === false) {
+    const verified = claims.email_verified === true || claims.email_verified === "true";
+    if (claims.email_verified === false || (this.#requireVerifiedEmail && !verified)) {
       throw new AppError("unauthorized", `The identity provider has not verified ${email}`);
     }
     const name = typeof claims.name === "string" && claims.name.trim() ? claims.name.trim() : email;

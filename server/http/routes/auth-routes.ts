@@ -68,6 +68,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
         req,
         res,
         user,
+        groups: null,
       });
       req.log.info({ user: user.email }, "signed in");
       const me: MeResponse = { user };

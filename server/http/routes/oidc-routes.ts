@@ -95,7 +95,7 @@ export function oidcRoutes(deps: OidcRouteDeps): Router {
         return;
       }
       const user = { email: identity.email, name: identity.name, role };
-      await startSession({ ...deps, req, res, user });
+      await startSession({ ...deps, req, res, user, groups: identity.groups });
       deps.cookies.clear(req, res, NO_ACCESS_COOKIE);
       req.log.info({ user: user.email, role }, "signed in");
       res.redirect(302, transaction.returnTo);

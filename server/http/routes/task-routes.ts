@@ -8,6 +8,7 @@ import {
   type TaskListResponse,
   type TaskResponse,
 } from "../../../shared/task.js";
+import type { RunGate } from "../../domain/ports/run-gate.js";
 import type { TaskQueue } from "../../domain/ports/task-queue.js";
 import type { TaskDeps } from "../../domain/task-deps.js";
 import { cancelTask } from "../../domain/tasks/cancel-task.js";
@@ -16,10 +17,11 @@ import { createPromptTask } from "../../domain/tasks/create-prompt-task.js";
 import { getTask } from "../../domain/tasks/get-task.js";
 import { retryTask } from "../../domain/tasks/retry-task.js";
 import { sendFollowUp } from "../../domain/tasks/send-follow-up.js";
+import type { TaskDiffs } from "../../domain/tasks/task-diffs.js";
 import { handle } from "../middleware/handler.js";
 
 /** Dependencies of the task routes. */
-export type TaskRouteDeps = TaskDeps & { queue: TaskQueue };
+export type TaskRouteDeps = TaskDeps & { queue: TaskQueue; gate: RunGate; diffs: TaskDiffs };
 
 /** Creating, reading and steering tasks. */
 export function taskRoutes(deps: TaskRouteDeps): Router {
@@ -67,12 +69,13 @@ export function taskRoutes(deps: TaskRouteDeps): Router {
 
   router.get(
     "/tasks/:id/diff",
-    handle({ permission: "tasks:read", params: TaskIdParamsSchema }, async ({ params, res }) => {
-      const task = await getTask(deps, params.id);
-      const workspace = await deps.workspaces.find(task.id);
-      const diff = workspace === null ? "" : await deps.workspaces.diff(workspace);
-      res.type("text/plain; charset=utf-8").send(diff);
-    }),
+    handle(
+      { permission: "tasks:read", params: TaskIdParamsSchema },
+      async ({ params, user, res }) => {
+        const diff = await deps.diffs.read(user, params.id);
+        res.type("text/plain; charset=utf-8").send(diff);
+      },
+    ),
   );
 
   router.post(
@@ -83,7 +86,12 @@ export function taskRoutes(deps: TaskRouteDeps): Router {
         reply(
           res,
           202,
-          await sendFollowUp(deps, { taskId: params.id, message: body.message, user }),
+          await sendFollowUp(deps, {
+            taskId: params.id,
+            message: body.message,
+            addBudget: body.addBudget,
+            user,
+          }),
         );
       },
     ),

@@ -1,5 +1,7 @@
+import type { ChecksState } from "./checks-store.js";
 import { pullNodeId } from "./graphql.js";
 import { HttpFailure, validationFailed } from "./http-util.js";
+import { headRefIn, readHead } from "./fork-heads.js";
 import type { BareRepo } from "./repo-git.js";
 import {
   nextId,
@@ -21,6 +23,12 @@ export interface RepoEntry {
   collaborators: string[] | undefined;
   git: BareRepo;
   state: RepoState;
+  /** Check runs, statuses, job logs and review comments (not saved across restarts). */
+  checks: ChecksState;
+  /** Permissions by login beyond `collaborators` (who get `write`). */
+  permissions?: Record<string, string> | undefined;
+  /** Forks of this repository by owner (lower case): a pull request's head may be in one. */
+  forks?: Map<string, RepoEntry>;
 }
 
 /** What an API handler answers. */
@@ -56,12 +64,9 @@ export function repoJson(req: ApiRequest): unknown {
   };
 }
 
-/** Re-reads the branch tips so `head.sha` follows later pushes, as on GitHub. */
+/** Re-reads the branch tips so `head.sha` follows later pushes (to a fork too), as on GitHub. */
 async function refreshed(repo: RepoEntry, pr: FakePullRequest): Promise<FakePullRequest> {
-  const [head, base] = await Promise.all([
-    repo.git.branchSha(pr.head.ref),
-    repo.git.branchSha(pr.base.ref),
-  ]);
+  const [head, base] = await Promise.all([readHead(repo, pr), repo.git.branchSha(pr.base.ref)]);
   if (head) pr.head.sha = head;
   if (base) pr.base.sha = base;
   return pr;
@@ -109,16 +114,21 @@ export async function createPull(req: ApiRequest): Promise<Reply> {
       { resource: "PullRequest", field: headInput ? "base" : "head", code: "missing_field" },
     ]);
   }
-  const [headOwner, headRef] = headInput.includes(":")
+  const [headOwner = "", headRef] = headInput.includes(":")
     ? headInput.split(/:(.*)/s)
     : [repo.owner, headInput];
   const baseSha = await repo.git.branchSha(base);
   if (!baseSha)
     throw validationFailed([{ resource: "PullRequest", field: "base", code: "invalid" }]);
-  const headSha = headOwner === repo.owner && headRef ? await repo.git.branchSha(headRef) : null;
-  if (!headRef || !headSha)
+  // `owner:branch` names the repository itself or one of its forks, like GitHub.
+  const headRepo =
+    headOwner.toLowerCase() === repo.owner.toLowerCase()
+      ? repo
+      : repo.forks?.get(headOwner.toLowerCase());
+  const headSha = headRepo && headRef ? await headRepo.git.branchSha(headRef) : null;
+  if (!headRepo || !headRef || !headSha)
     throw validationFailed([{ resource: "PullRequest", field: "head", code: "invalid" }]);
-  const label = `${repo.owner}:${headRef}`;
+  const label = `${headRepo.owner}:${headRef}`;
   if (
     repo.state.pulls.some(
       (pr) => pr.state === "open" && pr.head.label === label && pr.base.ref === base,
@@ -132,7 +142,11 @@ export async function createPull(req: ApiRequest): Promise<Reply> {
       },
     ]);
   }
-  if ((await repo.git.commitsAhead(base, headRef)) === 0) {
+  // A fork's commits are compared here once copied in (GitHub shares one object store).
+  const headIn =
+    headRepo === repo ? `refs/heads/${headRef}` : `refs/forks/${headRepo.owner}/${headRef}`;
+  if (headRepo !== repo) await repo.git.fetchBranch(headRepo.git, headRef, headIn);
+  if ((await repo.git.commitsAhead(`refs/heads/${base}`, headIn)) === 0) {
     throw validationFailed([
       {
         resource: "PullRequest",
@@ -161,7 +175,7 @@ export async function createPull(req: ApiRequest): Promise<Reply> {
     title,
     body: stringField(body, "body") ?? null,
     user: userOf(req.login, baseUrl),
-    head: { label, ref: headRef, sha: headSha, repo: fullRepo },
+    head: { label, ref: headRef, sha: headSha, repo: { full_name: headRepo.fullName } },
     base: { label: `${repo.owner}:${base}`, ref: base, sha: baseSha, repo: fullRepo },
     requested_reviewers: [],
     merged: false,
@@ -171,7 +185,7 @@ export async function createPull(req: ApiRequest): Promise<Reply> {
     updated_at: now,
   };
   repo.state.pulls.push(pr);
-  return { status: 201, json: pr };
+  return { status: 201, json: await refreshed(repo, pr) };
 }
 
 /** `GET /repos/:o/:r/pulls/:n`, as JSON or, with the diff media type, as a unified diff. */
@@ -186,11 +200,8 @@ export async function getPull(req: ApiRequest, number: string): Promise<Reply> {
 
 /** The diff of a pull request (`base...head`), or null once its head branch is gone. */
 export async function pullDiff(repo: RepoEntry, pr: FakePullRequest): Promise<string | null> {
-  const [head, base] = await Promise.all([
-    repo.git.branchSha(pr.head.ref),
-    repo.git.branchSha(pr.base.ref),
-  ]);
-  return head && base ? repo.git.diff(pr.base.ref, pr.head.ref) : null;
+  const [head, base] = await Promise.all([readHead(repo, pr), repo.git.branchSha(pr.base.ref)]);
+  return head && base ? repo.git.diff(`refs/heads/${pr.base.ref}`, headRefIn(repo, pr)) : null;
 }
 
 /** `PATCH /repos/:o/:r/pulls/:n`: title, body, state, base. */
@@ -246,7 +257,10 @@ export async function requestReviewers(req: ApiRequest, number: string): Promise
 export async function listFiles(req: ApiRequest, number: string): Promise<Reply> {
   const pr = findPull(req.repo, number);
   const alive = (await pullDiff(req.repo, pr)) !== null;
-  return { status: 200, json: alive ? await req.repo.git.files(pr.base.ref, pr.head.ref) : [] };
+  const files = alive
+    ? await req.repo.git.files(`refs/heads/${pr.base.ref}`, headRefIn(req.repo, pr))
+    : [];
+  return { status: 200, json: files };
 }
 
 /** `GET /repos/:o/:r/issues/:n/comments` */

@@ -5,6 +5,15 @@ import { answerGraphql } from "./graphql.js";
 import { renderNotFound, renderPullRequestList, renderPullRequestPage } from "./html-page.js";
 import { HttpFailure, readJson, sendHtml, sendJson, sendText } from "./http-util.js";
 import { BareRepo } from "./repo-git.js";
+import { ChecksState, type NewCheckRun } from "./checks-store.js";
+import {
+  jobLog,
+  listAnnotations,
+  listCheckRuns,
+  permission,
+  PullRequestActivity,
+} from "./pr-activity.js";
+import { WebhookSender, type FakeDelivery } from "./webhook-sender.js";
 import { loadState, saveState, type FakeGitHubState } from "./saved-state.js";
 import { failureHeaders, failureMessage, type PendingFailure } from "./failures.js";
 import {
@@ -15,13 +24,36 @@ import {
   type RecordedRequest,
 } from "./store.js";
 
+/** The failure the sandbox's "Fail a check" button reports. */
+const SANDBOX_FAILURE: NewCheckRun = {
+  name: "sandbox-ci / test",
+  conclusion: "failure",
+  title: "1 test failed",
+  summary: "The sandbox CI failed this check on purpose, from the pull request page.",
+  annotations: [
+    {
+      path: "test/run.js",
+      line: 1,
+      message: "Sandbox CI: a check failed; run the tests and confirm they pass.",
+    },
+  ],
+  log: "> npm test\nnot ok 1 - sandbox CI failure (requested from the pull request page)\n# fail 1\nProcess completed with exit code 1.",
+};
+
 /** One repository the fake serves, backed by a bare repository on disk. */
 export interface FakeRepoConfig {
   /** The bare repository pushes land in (the repository's clone URL in the sandbox). */
   bareRepoPath: string;
   defaultBranch: string;
-  /** Logins that may be asked to review; when omitted, anyone may. */
+  /** Logins that may be asked to review; when omitted, anyone may. They have write access. */
   collaborators?: string[];
+  /** Other permissions by login (`admin`, `maintain`, `read`…); anyone else has none. */
+  permissions?: Record<string, string>;
+  /**
+   * `owner/name` of the repository this one is a fork of: pull requests on that one may
+   * then have their head here (`head: "<owner>:<branch>"`), as on GitHub.
+   */
+  forkOf?: string;
 }
 
 /** Options of {@link startFakeGitHub}. */
@@ -38,6 +70,8 @@ export interface FakeGitHubOptions {
   login?: string;
   /** Pull requests and comments saved by an earlier run ({@link FakeGitHub.saveState}). */
   state?: FakeGitHubState;
+  /** Where webhooks are delivered, signed with `secret` (also settable later). */
+  webhook?: { url: string; secret: string };
 }
 
 /** A running fake GitHub. */
@@ -63,6 +97,37 @@ export interface FakeGitHub {
   readonly requests: RecordedRequest[];
   /** A copy of the pull requests and comments, which a later start can take back. */
   saveState(): FakeGitHubState;
+  /** Where webhooks go from now on (null: nowhere). */
+  setWebhook(target: { url: string; secret: string } | null): void;
+  /** Every webhook delivery sent, oldest first. */
+  readonly deliveries: FakeDelivery[];
+  /** A check run on a pull request's head (as CI would report it), sent as webhooks. */
+  addCheckRun(repo: string, number: number, run: NewCheckRun): Promise<FakeDelivery | null>;
+  /** A commit status on a pull request's head, sent as a webhook. */
+  setStatus(
+    repo: string,
+    number: number,
+    status: {
+      context: string;
+      state: "error" | "failure" | "pending" | "success";
+      description?: string;
+    },
+  ): Promise<FakeDelivery | null>;
+  /** A review by someone, sent as a webhook. */
+  submitReview(
+    repo: string,
+    number: number,
+    review: Parameters<PullRequestActivity["submitReview"]>[2],
+  ): Promise<FakeDelivery | null>;
+  /** A conversation comment by someone, sent as a webhook. */
+  commentAs(
+    repo: string,
+    number: number,
+    author: string,
+    body: string,
+  ): Promise<FakeDelivery | null>;
+  /** Merges (or closes) a pull request, sent as a webhook. */
+  closePullRequest(repo: string, number: number, merged: boolean): Promise<FakeDelivery | null>;
 }
 
 /**
@@ -84,11 +149,30 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       collaborators: config.collaborators,
       git: new BareRepo(config.bareRepoPath),
       state: new RepoState(),
+      checks: new ChecksState(),
+      permissions: config.permissions,
     });
+  }
+  for (const [fullName, config] of Object.entries(options.repos)) {
+    if (config.forkOf === undefined) continue;
+    const fork = repos.get(fullName.toLowerCase());
+    const upstream = repos.get(config.forkOf.toLowerCase());
+    if (!fork || !upstream)
+      throw new Error(`fake github: ${fullName} forks unknown ${config.forkOf}`);
+    upstream.forks ??= new Map();
+    upstream.forks.set(fork.owner.toLowerCase(), fork);
   }
   const failures: PendingFailure[] = [];
   const requests: RecordedRequest[] = [];
   let baseUrl = "";
+  const webhooks = new WebhookSender();
+  if (options.webhook) webhooks.configure(options.webhook);
+  const activity = new PullRequestActivity(() => baseUrl, webhooks);
+  const entry = (repo: string): api.RepoEntry => {
+    const found = repos.get(repo.toLowerCase());
+    if (!found) throw new Error(`fake github: no repository ${repo}`);
+    return found;
+  };
 
   function authorized(req: IncomingMessage): boolean {
     const match = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? "");
@@ -115,7 +199,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return answerGraphql(body, () => [...repos.values()].flatMap((repo) => repo.state.pulls));
     }
     if (parts[0] !== "repos" || parts.length < 3) throw new HttpFailure(404, "Not Found");
-    const [, owner = "", name = "", section, number, sub] = parts;
+    const [, owner = "", name = "", section, number, sub, leaf] = parts;
     const request: api.ApiRequest = {
       baseUrl,
       login,
@@ -125,6 +209,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       accept: req.headers.accept ?? "",
     };
     const route = `${method} ${[section, number === undefined ? undefined : ":n", sub].filter(Boolean).join("/")}`;
+    if (method === "GET" && section === "actions" && number === "jobs" && leaf === "logs") {
+      return jobLog(request.repo, sub ?? "");
+    }
     switch (parts.length > 6 ? "" : route) {
       case "GET ":
         return { status: 200, json: api.repoJson(request) };
@@ -144,6 +231,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         return api.listComments(request, number ?? "");
       case "POST issues/:n/comments":
         return api.createComment(request, number ?? "");
+      case "GET commits/:n/check-runs":
+        return listCheckRuns(request.repo, number ?? "");
+      case "GET commits/:n/status":
+        return { status: 200, json: request.repo.checks.combined(number ?? "") };
+      case "GET check-runs/:n/annotations":
+        return listAnnotations(request.repo, number ?? "");
+      case "GET collaborators/:n/permission":
+        return permission(request.repo, number ?? "", baseUrl);
+      case "GET pulls/:n/comments":
+        return {
+          status: 200,
+          json: request.repo.checks.reviewComments.get(Number(number)) ?? [],
+        };
       default:
         throw new HttpFailure(404, "Not Found");
     }
@@ -193,6 +293,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return;
     }
     const isApi = parts[0] === "user" || parts[0] === "repos" || parts[0] === "graphql";
+    if (!isApi && req.method === "POST" && parts[2] === "pull" && parts[4] === "fail-check") {
+      // The sandbox's "Fail a check" button: CI reports a failure on the head, by webhook.
+      await activity.addCheckRun(
+        entry(`${parts[0]}/${parts[1]}`),
+        Number(parts[3]),
+        SANDBOX_FAILURE,
+      );
+      res.writeHead(303, { location: `/${parts.slice(0, 4).join("/")}` });
+      res.end();
+      return;
+    }
     if (!isApi) {
       await routePage(res, parts);
       return;
@@ -275,6 +386,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return structuredClone(repos.get(repo.toLowerCase())?.state.comments.get(number) ?? []);
     },
     saveState: () => saveState(repos.values(), baseUrl),
+    deliveries: webhooks.deliveries,
+    setWebhook: (target) => webhooks.configure(target),
+    addCheckRun: (repo, number, run) => activity.addCheckRun(entry(repo), number, run),
+    setStatus: (repo, number, status) => activity.setStatus(entry(repo), number, status),
+    submitReview: (repo, number, review) => activity.submitReview(entry(repo), number, review),
+    commentAs: (repo, number, author, body) =>
+      activity.comment(entry(repo), number, { author, body }),
+    closePullRequest: (repo, number, merged) =>
+      activity.close(entry(repo), number, merged, "octocat"),
     failNext(count, status, failOptions = {}) {
       for (let i = 0; i < count; i++)
         failures.push({

@@ -83,6 +83,7 @@ export function renderPullRequestPage(
 <p class="meta"><span class="badge ${state}">${escapeHtml(state)}</span>
 <strong>${escapeHtml(pr.user.login)}</strong> wants to merge <code>${escapeHtml(pr.head.ref)}</code>
 into <code>${escapeHtml(pr.base.ref)}</code>${reviewers ? ` · reviewers: ${reviewers}` : ""}</p>
+${pr.state === "open" ? `<form method="post" action="/${escapeHtml(repo)}/pull/${pr.number}/fail-check"><button type="submit">Fail a check on the head (sandbox CI)</button></form>` : ""}
 <div class="box"><h2>Description</h2><div class="text">${escapeHtml(pr.body ?? "") || "<em>No description.</em>"}</div></div>
 ${commentHtml}
 <div class="box"><h2>Files changed · <a href="${escapeHtml(pr.html_url)}.diff">raw diff</a></h2>

@@ -73,7 +73,7 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
     "content-type": "text/html; charset=utf-8",
     "content-length": Buffer.byteLength(html),
     "content-security-policy":
-      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
   });

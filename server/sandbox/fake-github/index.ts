@@ -8,3 +8,5 @@ export {
 export type { FakeComment, FakePullRequest, RecordedRequest } from "./store.js";
 export type { FakeGitHubState } from "./saved-state.js";
 export { escapeHtml } from "./html-page.js";
+export type { FakeDelivery } from "./webhook-sender.js";
+export type { NewCheckRun } from "./checks-store.js";

@@ -24,7 +24,7 @@ const STATUS_BY_LETTER: Record<string, PullFile["status"]> = {
  * sees exactly what a push landed.
  */
 export class BareRepo {
-  constructor(private readonly gitDir: string) {}
+  constructor(readonly gitDir: string) {}
 
   private git(args: string[], okExitCodes: number[] = []) {
     return runGit(["--git-dir", this.gitDir, "-c", "core.quotePath=false", ...args], {
@@ -35,45 +35,58 @@ export class BareRepo {
   /** The commit a branch points at, or null when there is no such branch. */
   async branchSha(branch: string): Promise<string | null> {
     if (branch.startsWith("-")) return null;
+    return this.refSha(`refs/heads/${branch}`);
+  }
+
+  /** The commit a full ref (`refs/pull/3/head`) points at, or null when there is none. */
+  async refSha(ref: string): Promise<string | null> {
     const result = await this.git(
-      ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`],
+      ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`],
       [1, 128],
     );
     return result.exitCode === 0 ? result.stdout.trim() : null;
   }
 
-  /** How many commits `head` has that `base` lacks. */
-  async commitsAhead(base: string, head: string): Promise<number> {
+  /**
+   * Copies a branch of another bare repository (a fork) into `ref` here, as GitHub keeps
+   * a fork pull request's head at `refs/pull/N/head` of the base repository.
+   */
+  async fetchBranch(from: BareRepo, branch: string, ref: string): Promise<void> {
+    await this.git(["fetch", "--no-tags", "--quiet", from.gitDir, `+refs/heads/${branch}:${ref}`]);
+  }
+
+  /** How many commits `headRef` has that `baseRef` lacks (full ref names). */
+  async commitsAhead(baseRef: string, headRef: string): Promise<number> {
     const out = await gitOut([
       "--git-dir",
       this.gitDir,
       "rev-list",
       "--count",
-      `refs/heads/${base}..refs/heads/${head}`,
+      `${baseRef}..${headRef}`,
     ]);
     return Number(out);
   }
 
   /** The unified diff of a pull request: head against its merge base with base (`base...head`). */
-  async diff(base: string, head: string): Promise<string> {
+  async diff(baseRef: string, headRef: string): Promise<string> {
     const result = await this.git([
       "diff",
       "--no-color",
       "--no-ext-diff",
       "--no-renames",
-      `refs/heads/${base}...refs/heads/${head}`,
+      `${baseRef}...${headRef}`,
       "--",
     ]);
     return result.stdout;
   }
 
-  /** The files of a pull request with their per-file patches. */
-  async files(base: string, head: string): Promise<PullFile[]> {
-    const range = `refs/heads/${base}...refs/heads/${head}`;
+  /** The files of a pull request with their per-file patches (full ref names). */
+  async files(baseRef: string, headRef: string): Promise<PullFile[]> {
+    const range = `${baseRef}...${headRef}`;
     const [statusOut, numstatOut, diff] = await Promise.all([
       this.git(["diff", "--no-renames", "--name-status", range, "--"]),
       this.git(["diff", "--no-renames", "--numstat", range, "--"]),
-      this.diff(base, head),
+      this.diff(baseRef, headRef),
     ]);
     // Both listings and the patch come in the same (path) order.
     const patches = diff

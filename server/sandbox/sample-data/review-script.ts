@@ -2,7 +2,9 @@ import type { PullRequestReview } from "../../../shared/review.js";
 import type { Script, ScriptContext } from "../scripted-model/index.js";
 import { withPacing, type Pacing } from "./scenario-kit.js";
 
-const REVIEW_PROMPT = /Review pull request #(\d+) of [^:]+: "(.*)"\./;
+const REVIEW_PROMPT = /Review pull request #(\d+) of /;
+/** The title, inside the prompt's fenced pull request text (see review-text.ts). */
+const TITLE_LINE = /^Title: (.*)$/m;
 
 /**
  * What the sandbox's scripted reviewer says about a pull request, from the diff in the
@@ -12,7 +14,8 @@ const REVIEW_PROMPT = /Review pull request #(\d+) of [^:]+: "(.*)"\./;
  */
 export function scriptedReview(ctx: ScriptContext): PullRequestReview {
   const prompt = ctx.firstUserMessage;
-  const [, number = "0", title = ""] = REVIEW_PROMPT.exec(prompt) ?? [];
+  const [, number = "0"] = REVIEW_PROMPT.exec(prompt) ?? [];
+  const [, title = ""] = TITLE_LINE.exec(prompt) ?? [];
   const files = [...prompt.matchAll(/^diff --git a\/(\S+) b\//gm)].map((m) => m[1] ?? "");
   const added = (prompt.match(/^\+(?!\+\+)/gm) ?? []).length;
   const removed = (prompt.match(/^-(?!--)/gm) ?? []).length;

@@ -23,7 +23,9 @@ export const SAMPLE_TEST_COMMAND = "npm test";
 export const TURN_PATTERNS = {
   analyze: /Step 1 of 2/,
   fix: /Step 2 of 2/,
-  followUp: /Follow-up from /,
+  // A person's follow-up, or an automatic one after failed checks or a review on GitHub.
+  followUp:
+    /Follow-up from |The checks on your pull request failed|asked for changes on your pull request/,
   resume: /previous attempt at this task stopped/,
 } as const;
 

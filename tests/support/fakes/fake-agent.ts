@@ -8,12 +8,14 @@ import type {
 /** What the fake agent does in one turn. */
 export interface FakeTurn {
   /** Commands it "runs", with exit codes. */
-  commands?: { command: string; exitCode: number }[];
+  commands?: { command: string; exitCode: number; output?: string }[];
   /** Files it "writes" (through the callback given to the agent). */
   writes?: Record<string, string>;
   final?: string;
   /** Waits for the abort signal instead of finishing. */
   hang?: boolean;
+  /** Finishes only once this settles (the test decides when the turn ends). */
+  gate?: Promise<void>;
   /** Throws this instead of finishing. */
   error?: Error;
 }
@@ -25,6 +27,8 @@ export interface FakeTurn {
 export class FakeAgent implements CodingAgent {
   readonly requests: AgentTurnRequest[] = [];
   readonly turns: FakeTurn[] = [];
+  /** Called after each completed turn (the harness records the thread's rollout). */
+  onTurn?: (taskId: string, threadId: string, prompt: string) => void;
   #threads = 0;
 
   constructor(private readonly writeFile: (cwd: string, file: string, content: string) => void) {}
@@ -50,7 +54,7 @@ export class FakeAgent implements CodingAgent {
           id: `cmd-${i}`,
           type: "command_execution",
           command: c.command,
-          aggregated_output: "",
+          aggregated_output: c.output ?? "",
           exit_code: c.exitCode,
           status: c.exitCode === 0 ? "completed" : "failed",
         },
@@ -67,6 +71,7 @@ export class FakeAgent implements CodingAgent {
         });
       });
     }
+    if (turn.gate) await turn.gate;
     if (turn.error) throw turn.error;
     const final = turn.final ?? "";
     await emit({
@@ -75,6 +80,7 @@ export class FakeAgent implements CodingAgent {
     });
     const usage = { inputTokens: 100, cachedInputTokens: 10, outputTokens: 20 };
     await emit({ type: "turn.completed", usage });
+    this.onTurn?.(request.taskId, threadId, request.prompt);
     return { threadId, finalResponse: final, usage };
   }
 }

@@ -1,9 +1,13 @@
 import type { PullRequest } from "../../../shared/task.js";
 import type { AppError } from "../../../server/domain/app-error.js";
 import type {
+  CheckReport,
   CodeHost,
   NewPullRequest,
   OpenPullRequest,
+  PullRequestFacts,
+  RepoPermission,
+  ReviewLineComment,
 } from "../../../server/domain/ports/code-host.js";
 
 /** An in-memory CodeHost for domain unit tests. */
@@ -71,6 +75,32 @@ export class FakeCodeHost implements CodeHost {
 
   getPullRequestDiff(repo: string, number: number): Promise<string> {
     return Promise.resolve(this.diffs.get(`${repo}#${number}`) ?? "");
+  }
+
+  /** Check reports by head sha. */
+  readonly checks = new Map<string, CheckReport>();
+  /** Permissions by login; anyone else is a stranger. */
+  readonly permissions = new Map<string, RepoPermission>();
+  /** Review comments by `repo#number`. */
+  readonly reviewComments = new Map<string, ReviewLineComment[]>();
+  /** Facts by `repo#number`, for the poller. */
+  readonly facts = new Map<string, PullRequestFacts>();
+
+  getCheckReport(_repo: string, sha: string): Promise<CheckReport> {
+    return Promise.resolve(this.checks.get(sha) ?? { sha, pending: [], failed: [], passed: [] });
+  }
+
+  getPullRequestFacts(repo: string, number: number): Promise<PullRequestFacts> {
+    const facts = this.facts.get(`${repo}#${number}`);
+    return facts ? Promise.resolve(facts) : Promise.reject(new Error(`no facts ${repo}#${number}`));
+  }
+
+  getPermission(_repo: string, login: string): Promise<RepoPermission> {
+    return Promise.resolve(this.permissions.get(login) ?? "none");
+  }
+
+  listReviewComments(repo: string, number: number): Promise<ReviewLineComment[]> {
+    return Promise.resolve(this.reviewComments.get(`${repo}#${number}`) ?? []);
   }
 
   checkAccess(): Promise<void> {

@@ -2,6 +2,7 @@ import type { RepoConfig } from "../../../server/domain/repo-config.js";
 import type {
   BaseUpdate,
   CommitAuthor,
+  StagedChange,
   Workspace,
   Workspaces,
 } from "../../../server/domain/ports/workspaces.js";
@@ -17,6 +18,8 @@ export class FakeWorkspaces implements Workspaces {
   >();
   readonly pushes: { repo: string; branch: string; commits: number }[] = [];
   readonly commits: { taskId: string; message: string; author: CommitAuthor }[] = [];
+  /** Tasks whose worktree `restore` made, in order. */
+  readonly restores: string[] = [];
   /** What the next `updateFromBase` reports (the base "moved"); null means it did not. */
   nextBaseUpdate: BaseUpdate | null = null;
 
@@ -60,8 +63,20 @@ export class FakeWorkspaces implements Workspaces {
     );
   }
 
-  stage(workspace: Workspace): Promise<string> {
-    return this.diff(workspace);
+  /** Every written file as a new text file (JSON files with their bytes, as git reads them). */
+  async stage(workspace: Workspace): Promise<StagedChange> {
+    const ws = this.workspaces.get(taskIdOf(workspace));
+    const files = [...(ws?.files ?? new Map<string, string>())].map(([file, content]) => ({
+      path: file,
+      status: "added" as const,
+      oldMode: null,
+      newMode: "100644",
+      binary: false,
+      size: Buffer.byteLength(content),
+      content: file.endsWith(".json") ? Buffer.from(content) : null,
+      oldContent: null,
+    }));
+    return { diff: await this.diff(workspace), files };
   }
 
   commitStaged(
@@ -97,6 +112,34 @@ export class FakeWorkspaces implements Workspaces {
   remove(taskId: string): Promise<void> {
     this.workspaces.delete(taskId);
     return Promise.resolve();
+  }
+
+  /** The worktree's files as JSON bytes (what `restore` reads back). */
+  checkpoint(workspace: Workspace): Promise<Uint8Array> {
+    const ws = this.workspaces.get(taskIdOf(workspace));
+    return Promise.resolve(Buffer.from(JSON.stringify([...(ws?.files ?? new Map())])));
+  }
+
+  /** A worktree at the checkpoint's base with its files; the one there when it exists. */
+  restore(
+    _repo: RepoConfig,
+    taskId: string,
+    branch: string,
+    saved: { baseSha: string; changes: Uint8Array },
+  ): Promise<Workspace> {
+    const existing = this.workspaces.get(taskId);
+    if (existing !== undefined) return Promise.resolve(existing);
+    const entries = JSON.parse(Buffer.from(saved.changes).toString("utf8")) as [string, string][];
+    const ws = {
+      path: `/fake/worktrees/${taskId}`,
+      branch,
+      baseSha: saved.baseSha,
+      files: new Map(entries),
+      committed: 0,
+    };
+    this.workspaces.set(taskId, ws);
+    this.restores.push(taskId);
+    return Promise.resolve(ws);
   }
 }
 

@@ -1,3 +1,4 @@
+import { AnalysisSchema } from "../../../shared/analysis.js";
 import { TaskSchema } from "../../../shared/task.js";
 import { AppError } from "../../../server/domain/app-error.js";
 import { createFixTask } from "../../../server/domain/tasks/create-fix-task.js";
@@ -43,14 +44,19 @@ describe("fix flow", () => {
       title: "CALC-1: Adding two numbers gives the wrong total",
     });
     expect(pr?.body).toContain("Fixes [CALC-1](https://jira.example/browse/CALC-1)");
-    expect(pr?.body).toContain("`npm test` passed");
+    expect(pr?.body).toContain(
+      "The server ran `npm test` itself (isolated, network off): **passed**",
+    );
     expect(task.pullRequest).toEqual({ url: pr?.url, number: 1, draft: false });
     expect(h.codeHost.reviewRequests).toEqual([{ number: 1, reviewers: ["reviewer-1"] }]);
     expect(h.tracker.comments).toHaveLength(1);
     expect(h.tracker.comments[0]?.body).toContain(pr?.url);
 
-    // Turn 1 asked for structured output, turn 2 resumed the same thread.
-    expect(h.agent.requests[0]?.outputSchema).toBeDefined();
+    // Turn 1 asked for structured output, read-only (it reads the untrusted ticket), and
+    // turn 2 resumed the same thread with write access; both name the task.
+    expect(h.agent.requests[0]?.outputSchema).toBe(AnalysisSchema);
+    expect(h.agent.requests[0]?.sandbox).toBe("read-only");
+    expect(h.agent.requests.map((r) => r.taskId)).toEqual([task.id, task.id]);
     expect(h.agent.requests[0]?.threadId).toBeNull();
     expect(h.agent.requests[1]?.threadId).toBe("thread-1");
     expect(h.agent.requests[1]?.sandbox).toBe("workspace-write");
@@ -102,8 +108,10 @@ describe("fix flow", () => {
     expect(h.codeHost.pulls).toEqual([]);
   });
 
-  it("opens a draft when the tests failed", async () => {
+  it("opens a draft when the server's test run fails", async () => {
     const h = domainHarness();
+    // The base passes; after the change the server's own run fails.
+    h.sandbox.answer("npm test", { exitCode: 0 }, { exitCode: 1, output: ["1 failing\n"] });
     h.agent.script(
       { final: analysisJson() },
       {

@@ -6,7 +6,7 @@ import { analysisJson, domainHarness } from "../../support/fakes/domain-harness.
 const pm = { email: "pm@acme.test", name: "Pat", role: "pm" as const };
 const eng = { email: "eng@acme.test", name: "Eve", role: "engineer" as const };
 
-/** A fix whose tests fail (a draft), then a follow-up whose test run exits `followUpExit`. */
+/** A fix whose tests fail (a draft), then a follow-up whose server test run exits `followUpExit`. */
 async function draftThenFollowUp(
   followUpExit: number,
   prepare?: (h: ReturnType<typeof domainHarness>) => void,
@@ -22,6 +22,8 @@ async function draftThenFollowUp(
       final: "whole",
     },
   );
+  // The server's runs: the base passes, the first fix fails, the follow-up exits as given.
+  h.sandbox.answer("npm test", { exitCode: 0 }, { exitCode: 1 }, { exitCode: followUpExit });
   prepare?.(h);
   const { task } = await createFixTask(h.deps, { ticketKey: "CALC-1", user: pm });
   await h.runner.idle();

@@ -53,6 +53,11 @@ describe("task lifecycle", () => {
       { action: "create", message: null, by: pm.email },
       { action: "cancel", message: null, by: pm.email },
     ]);
+    const requests = await h.store.listRequests(task.id);
+    expect(requests.map(({ action, by, previous }) => ({ action, by, previous }))).toEqual([
+      { action: "create", by: pm.email, previous: null },
+      { action: "cancel", by: pm.email, previous: null },
+    ]);
     await expect(cancelTask(h.deps, { taskId: task.id, user: pm })).rejects.toMatchObject({
       code: "task_not_running",
     });

@@ -99,12 +99,18 @@ describe("Sign-in and app frame", () => {
     const { user } = renderApp("/", server);
 
     expect(await screen.findByText(/This is the sandbox/)).toBeInTheDocument();
-    expect(screen.getByRole("note")).toHaveTextContent(SANDBOX_TEXT);
-    expect(screen.getByRole("note")).toHaveTextContent("README → Connect real services");
+    expect(screen.getByRole("complementary", { name: "Sandbox" })).toHaveTextContent(SANDBOX_TEXT);
+    expect(screen.getByRole("complementary", { name: "Sandbox" })).toHaveTextContent(
+      "README → Connect real services",
+    );
     await user.click(screen.getByRole("button", { name: /Ada Admin/ }));
 
     await screen.findByRole("navigation", { name: "Main" });
-    await waitFor(() => expect(screen.getByRole("note")).toHaveTextContent(SANDBOX_TEXT));
+    await waitFor(() =>
+      expect(screen.getByRole("complementary", { name: "Sandbox" })).toHaveTextContent(
+        SANDBOX_TEXT,
+      ),
+    );
     expect(screen.getByRole("link", { name: "History" })).toBeInTheDocument();
   });
 
@@ -115,7 +121,7 @@ describe("Sign-in and app frame", () => {
     );
     renderApp("/", server);
     expect(await screen.findByText("No open bugs")).toBeInTheDocument();
-    expect(screen.queryByRole("note")).toBeNull();
+    expect(screen.queryByRole("complementary", { name: "Sandbox" })).toBeNull();
   });
 
   it("signs out back to the sign-in page", async () => {

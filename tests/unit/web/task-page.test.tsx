@@ -90,7 +90,7 @@ describe("Task page", () => {
         .map((li) => li.textContent),
     ).toEqual([
       "✓Queued (done)",
-      "✓Preparing (done)",
+      "✓Preparing environment (done)",
       "✓Analyzing (done)",
       "4Fixing",
       "5Publishing",
@@ -184,6 +184,10 @@ describe("Task page", () => {
     });
 
     expect(screen.getByText("Live")).toBeInTheDocument();
+    // Commands, files and messages are read in the timeline, never announced.
+    expect(screen.getByRole("status", { name: "Task status" }).textContent).toBe(
+      "Running: Fixing.",
+    );
     const todo = screen.getByRole("region", { name: "To-do" });
     expect(todo).toHaveTextContent("1 of 2 done");
     expect(within(todo).getByText("Read divide()").closest("li")).toHaveTextContent("(done)");
@@ -233,9 +237,13 @@ describe("Task page", () => {
     expect(link).toHaveAttribute("href", pullRequest.url);
     expect(screen.getByText("Draft")).toBeInTheDocument();
     expect(server.callsTo("GET", API).length).toBeGreaterThan(before);
+    // The status change and the pull request's arrival, said once in the one live region.
     await waitFor(() =>
-      expect(screen.getByRole("status", { name: "Task status" })).toHaveTextContent("Completed"),
+      expect(screen.getByRole("status", { name: "Task status" }).textContent).toBe(
+        "Completed. Pull request #7 opened.",
+      ),
     );
+    expect(screen.getAllByRole("status").filter((el) => el.closest("[aria-live]"))).toHaveLength(1);
     expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();
 
     act(() => stream.end());
@@ -472,6 +480,43 @@ describe("Task page", () => {
     expect(screen.getByText("Live updates stopped")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Reconnect" }));
     expect(FakeEventSource.instances).toHaveLength(2);
+  });
+
+  it("shows the server's reason when the stream is refused past the per-person cap", async () => {
+    const server = fakeServer(USERS.pm);
+    serveTask(server, makeTask());
+    const tooMany =
+      "You have too many live task pages open; close one (or wait for its task to end) and reload";
+    server.get(`${API}/events`, () => apiError(429, "rate_limited", tooMany));
+    renderApp(PATH, server);
+    await screen.findByRole("heading", { name: /Division by zero/ });
+    act(() => FakeEventSource.latest().fail());
+    expect(await screen.findByText(`: ${tooMany}`)).toBeInTheDocument();
+    expect(screen.getByText("Live updates stopped")).toBeInTheDocument();
+    const probes = server.callsTo("GET", `${API}/events`);
+    expect(probes.map((p) => p.headers.accept)).toEqual(["text/event-stream"]);
+    expect(screen.getByRole("button", { name: "Reconnect" })).toBeVisible();
+  });
+
+  it("shows no reason when the stream would open now, and closes that probe's stream", async () => {
+    const server = fakeServer(USERS.pm);
+    serveTask(server, makeTask());
+    let cancelled = false;
+    server.get(`${API}/events`, () => {
+      const body = new ReadableStream({
+        cancel: () => {
+          cancelled = true;
+        },
+      });
+      return new Response(body, { headers: { "Content-Type": "text/event-stream" } });
+    });
+    renderApp(PATH, server);
+    await screen.findByRole("heading", { name: /Division by zero/ });
+    act(() => FakeEventSource.latest().fail());
+    await waitFor(() => expect(cancelled).toBe(true));
+    expect(screen.getByText("Live updates stopped").textContent).toBe(
+      "Live updates stoppedReconnect",
+    );
   });
 
   it("shows a prompt task's own phases", async () => {

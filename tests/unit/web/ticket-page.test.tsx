@@ -3,6 +3,7 @@ import "../../support/web-setup.js";
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import {
+  BudgetStatusResponseSchema,
   TaskListResponseSchema,
   TaskResponseSchema,
   TicketResponseSchema,
@@ -99,6 +100,45 @@ describe("Ticket page", () => {
       ticketKey: "CALC-12",
       instructions: "Add a test too",
     });
+    // Keyboard and screen reader users land on the new page's heading, not in the header.
+    await screen.findByRole("status", { name: "Task status" });
+    const heading = screen.getByRole("heading", { level: 1, name: /Division by zero/ });
+    await waitFor(() => expect(heading).toHaveFocus());
+  });
+
+  it("shows the budget left beside the Fix button, and why it is disabled once spent", async () => {
+    const server = fakeServer(USERS.pm);
+    server.get(API, () => json(TicketResponseSchema, { ticket: makeTicketDetail() }));
+    server.get("/api/tasks", () => json(TaskListResponseSchema, { tasks: [], nextCursor: null }));
+    const line = {
+      scope: "daily" as const,
+      limit: 50,
+      spent: 12.5,
+      resetsAt: "2026-12-02T00:00:00.000Z",
+      repo: null,
+    };
+    let blocked: string | null = null;
+    server.get("/api/budget", () =>
+      json(BudgetStatusResponseSchema, {
+        currency: "USD",
+        day: "2026-12-01",
+        budgets: [line],
+        blocked,
+      }),
+    );
+    const first = renderApp("/tickets/CALC-12", server);
+    const button = await screen.findByRole("button", { name: "Fix this bug" });
+    expect(await screen.findByText("Budget left today: $37.50")).toBeInTheDocument();
+    expect(button).toBeEnabled();
+    first.unmount();
+
+    blocked =
+      "The daily budget (DAILY_BUDGET) is spent: 50.10 USD of 50.00 USD used today; it resets at 00:00 UTC (2026-12-02T00:00:00.000Z)";
+    renderApp("/tickets/CALC-12", server);
+    const disabled = await screen.findByRole("button", { name: "Fix this bug" });
+    await waitFor(() => expect(disabled).toBeDisabled());
+    expect(disabled).toHaveAccessibleDescription(blocked);
+    expect(server.callsTo("POST", "/api/tasks")).toEqual([]);
   });
 
   it("links to the running task instead of the Fix button", async () => {

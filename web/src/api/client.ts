@@ -96,3 +96,23 @@ export async function apiText(path: string, options: RequestOptions = {}): Promi
 export async function apiVoid(path: string, options: RequestOptions = {}): Promise<void> {
   await send(path, options);
 }
+
+/**
+ * Asks the server why a request is refused, for callers that cannot read a status
+ * themselves (EventSource only says "failed"): the error the same request gets now, or
+ * null when it now succeeds. A successful answer's body is dropped unread, so a stream it
+ * opened closes at once.
+ */
+export async function apiRefusal(
+  path: string,
+  options: RequestOptions = {},
+): Promise<ApiError | null> {
+  try {
+    const response = await send(path, options);
+    await response.body?.cancel();
+    return null;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+}

@@ -1,4 +1,8 @@
 import { ReviewRunListResponseSchema, ReviewRunResponseSchema } from "../../../shared/index.js";
+import { BudgetStatusResponseSchema, TaskSpendResponseSchema } from "../../../shared/index.js";
+import { SpendReportResponseSchema } from "../../../shared/index.js";
+import type { BudgetStatusResponse, TaskSpendResponse } from "../../../shared/index.js";
+import type { SpendReportQuery, SpendReportResponse } from "../../../shared/index.js";
 import type { ReviewRunDetail, ReviewRunListResponse } from "../../../shared/index.js";
 import {
   AuthConfigResponseSchema,
@@ -26,7 +30,8 @@ import type {
   User,
 } from "../../../shared/index.js";
 import { isApiStatus } from "./api-error.js";
-import { apiJson, apiText, apiVoid } from "./client.js";
+import { apiJson, apiRefusal, apiText, apiVoid } from "./client.js";
+import type { ApiError } from "./api-error.js";
 import { taskFilterQuery } from "./task-filters.js";
 import type { TaskFilters } from "./task-filters.js";
 
@@ -159,6 +164,18 @@ export function taskEventsUrl(id: string, after: number): string {
   return after > 0 ? `${taskPath(id)}/events?after=${after}` : `${taskPath(id)}/events`;
 }
 
+/**
+ * Why the task's live stream was refused (a 429 past the per-person cap on live streams, a
+ * 404…), asked again as the EventSource did; null when the stream would open now.
+ */
+export function fetchTaskStreamRefusal(
+  id: string,
+  after: number,
+  signal?: Signal,
+): Promise<ApiError | null> {
+  return apiRefusal(taskEventsUrl(id, after), { signal, accept: "text/event-stream" });
+}
+
 /** Sends a follow-up message to the agent. */
 export async function sendFollowUp(id: string, message: string): Promise<Task> {
   const body = await apiJson(TaskResponseSchema, `${taskPath(id)}/messages`, {
@@ -208,6 +225,31 @@ export async function startReviewRun(): Promise<ReviewRunDetail> {
 /** Who started, followed up, retried or cancelled a task (admins). */
 export function fetchTaskAudit(id: string, signal?: Signal): Promise<TaskAuditResponse> {
   return apiJson(TaskAuditResponseSchema, `/api/tasks/${encodeURIComponent(id)}/audit`, {
+    signal,
+  });
+}
+
+/** The day's budgets for the signed-in person (`GET /api/budget`). */
+export function fetchBudget(signal?: Signal): Promise<BudgetStatusResponse> {
+  return apiJson(BudgetStatusResponseSchema, "/api/budget", { signal });
+}
+
+/** A task's spend against its budget. */
+export function fetchTaskSpend(id: string, signal?: Signal): Promise<TaskSpendResponse> {
+  return apiJson(TaskSpendResponseSchema, `/api/tasks/${encodeURIComponent(id)}/spend`, {
+    signal,
+  });
+}
+
+/** Admins: spend per day, person and repository for budget days `from`..`to` (default 30 days). */
+export function fetchSpendReport(
+  range: SpendReportQuery,
+  signal?: Signal,
+): Promise<SpendReportResponse> {
+  const query = new URLSearchParams();
+  if (range.from) query.set("from", range.from);
+  if (range.to) query.set("to", range.to);
+  return apiJson(SpendReportResponseSchema, withQuery("/api/budget/spend", query.toString()), {
     signal,
   });
 }

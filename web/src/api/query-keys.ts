@@ -13,4 +13,9 @@ export const queryKeys = {
   taskStats: (filters: TaskFilters) => ["task-stats", filters] as const,
   task: (id: string) => ["task", id] as const,
   taskDiff: (id: string) => ["task-diff", id] as const,
+  budget: ["budget"] as const,
+  adminSessions: ["admin-sessions"] as const,
+  taskSpend: (id: string) => ["task-spend", id] as const,
+  spendReport: (range: { from?: string | undefined; to?: string | undefined }) =>
+    ["spend-report", range] as const,
 };

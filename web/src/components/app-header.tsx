@@ -44,6 +44,11 @@ export function AppHeader({ user }: { user: User }) {
               History
             </NavLink>
           ) : null}
+          {user.role === "admin" ? (
+            <NavLink to="/sessions" className={navClass}>
+              Sessions
+            </NavLink>
+          ) : null}
         </nav>
         <div className="app-header__user">
           <span className="user-chip" title={user.email}>

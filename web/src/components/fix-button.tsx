@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
 import { useNavigate } from "react-router";
-import { createTask } from "../api/endpoints.js";
+import { createTask, fetchBudget } from "../api/endpoints.js";
 import { queryKeys } from "../api/query-keys.js";
+import { formatCost } from "../lib/cost.js";
 import { ErrorPanel } from "./error-panel.js";
 
 interface FixButtonProps {
@@ -22,6 +23,21 @@ export function FixButton({ ticketKey, instructions, label, size = "small" }: Fi
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const inFlight = useRef(false);
+  // The day's budgets; a server without them answers 404 and the button stays as it was.
+  const budget = useQuery({
+    queryKey: queryKeys.budget,
+    queryFn: ({ signal }) => fetchBudget(signal),
+    staleTime: 30_000,
+    retry: false,
+  });
+  const blocked = budget.data?.blocked ?? null;
+  const tightest = budget.data?.budgets
+    .filter((line) => line.scope !== "repo")
+    .reduce<{ left: number } | null>(
+      (min, line) => ({ left: Math.min(min?.left ?? Infinity, line.limit - line.spent) }),
+      null,
+    );
+  const noteId = `fix-budget-${ticketKey}`;
   const mutation = useMutation({
     mutationFn: () => {
       const trimmed = instructions?.trim();
@@ -31,6 +47,7 @@ export function FixButton({ ticketKey, instructions, label, size = "small" }: Fi
       queryClient.setQueryData(queryKeys.task(task.id), task);
       void queryClient.invalidateQueries({ queryKey: queryKeys.allTickets });
       void queryClient.invalidateQueries({ queryKey: queryKeys.allTasks });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.budget });
       void navigate(`/tasks/${task.id}`);
     },
     onSettled: () => {
@@ -47,12 +64,22 @@ export function FixButton({ ticketKey, instructions, label, size = "small" }: Fi
       <button
         type="button"
         className={`button button--primary${size === "large" ? " button--large" : ""}`}
-        disabled={mutation.isPending}
+        disabled={mutation.isPending || blocked !== null}
         aria-label={label ? `Fix this bug: ${ticketKey} ${label}` : undefined}
+        aria-describedby={blocked !== null || size === "large" ? noteId : undefined}
         onClick={start}
       >
         {mutation.isPending ? "Starting…" : "Fix this bug"}
       </button>
+      {blocked !== null ? (
+        <p id={noteId} className="muted small">
+          {blocked}
+        </p>
+      ) : size === "large" && tightest && budget.data ? (
+        <p id={noteId} className="muted small">
+          Budget left today: {formatCost(Math.max(0, tightest.left), budget.data.currency)}
+        </p>
+      ) : null}
       {mutation.isError ? (
         <ErrorPanel error={mutation.error} action="start the fix" onRetry={start} />
       ) : null}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { TaskEventSchema } from "../../../shared/index.js";
 import type { TaskEvent } from "../../../shared/index.js";
-import { taskEventsUrl } from "../api/endpoints.js";
+import { fetchTaskStreamRefusal, taskEventsUrl } from "../api/endpoints.js";
 
 /** Where the live stream is. */
 export type StreamState = "connecting" | "live" | "reconnecting" | "ended" | "failed";
@@ -12,6 +12,8 @@ export interface TaskEventStream {
   state: StreamState;
   /** When the stream last ended (ms), to tell fresh task data from stale. */
   endedAt: number | null;
+  /** Why the server refused the stream, in its words (after `failed`), when it said. */
+  refusal: string | null;
   /** Events the page could not read (contract break), with the last problem. */
   unreadable: { count: number; details: string } | null;
   /** Opens the stream again after the last event received (after a follow-up or retry). */
@@ -34,6 +36,7 @@ export function useTaskEvents(
   const [state, setState] = useState<StreamState>("connecting");
   const [endedAt, setEndedAt] = useState<number | null>(null);
   const [unreadable, setUnreadable] = useState<TaskEventStream["unreadable"]>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   const lastSeq = useRef(0);
   const callbacks = useRef({ onEvent, onEnd });
@@ -47,7 +50,9 @@ export function useTaskEvents(
       return;
     }
     const source = new EventSource(taskEventsUrl(taskId, lastSeq.current));
+    const probe = new AbortController();
     setState("connecting");
+    setRefusal(null);
     source.onopen = () => setState("live");
     source.onmessage = (message: MessageEvent<string>) => {
       let data: unknown;
@@ -78,9 +83,22 @@ export function useTaskEvents(
       callbacks.current.onEnd?.();
     });
     source.onerror = () => {
-      setState(source.readyState === CLOSED ? "failed" : "reconnecting");
+      if (source.readyState !== CLOSED) {
+        setState("reconnecting");
+        return;
+      }
+      setState("failed");
+      // A refusal (429 past the cap on live streams, 404…) closes the EventSource without
+      // its status or body: ask the same URL once more to show the server's own words.
+      fetchTaskStreamRefusal(taskId, lastSeq.current, probe.signal).then(
+        (error) => setRefusal(error?.message ?? null),
+        () => undefined, // aborted (page left) or unreachable: "stopped" says enough
+      );
     };
-    return () => source.close();
+    return () => {
+      probe.abort();
+      source.close();
+    };
   }, [taskId, generation]);
 
   const resume = useCallback(() => {
@@ -88,5 +106,5 @@ export function useTaskEvents(
     setState("connecting");
     setGeneration((value) => value + 1);
   }, []);
-  return { events, state, endedAt, unreadable, resume };
+  return { events, state, endedAt, refusal, unreadable, resume };
 }

@@ -1,19 +1,7 @@
-import type { Pricing, Usage } from "../../../shared/index.js";
+import type { Usage } from "../../../shared/index.js";
 
-/**
- * Estimated cost of some token usage: uncached input at the input price, cached input at
- * the cached price, output at the output price (all per million tokens).
- */
-export function estimateCost(usage: Usage, pricing: Pricing): number {
-  const cached = Math.min(usage.cachedInputTokens, usage.inputTokens);
-  const uncached = usage.inputTokens - cached;
-  return (
-    (uncached * pricing.inputPerMillion +
-      cached * pricing.cachedInputPerMillion +
-      usage.outputTokens * pricing.outputPerMillion) /
-    1_000_000
-  );
-}
+/** Estimated cost of some token usage, as the server estimates it. */
+export { estimateCost } from "../../../shared/index.js";
 
 /** A cost in the pricing's currency, with cents (or more digits for tiny amounts). */
 export function formatCost(amount: number, currency: string): string {

@@ -82,6 +82,18 @@ const ADVICE: Partial<Record<ClientErrorCode, ErrorAdvice>> = {
     advice: "The server restarted while it ran. Retry to start it again.",
     retry: true,
   },
+  queue_failed: {
+    title: "No worker could start the task",
+    advice:
+      "The job queue tried several times and gave up. Retry; if it fails again, an admin should read the workers' logs.",
+    retry: true,
+  },
+  setup_failed: {
+    title: "The repository's setup failed",
+    advice:
+      "The setup command (installing dependencies) failed before the agent started; its last output is below. Check the repository's setupCommand and setupEnv in the repositories file, or the package registry, then retry.",
+    retry: true,
+  },
   repo_not_configured: {
     title: "This repository is not configured",
     advice: "An admin must add it to the server's repository configuration.",

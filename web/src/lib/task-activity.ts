@@ -1,4 +1,6 @@
-import type { AgentItem, TaskEvent, Usage } from "../../../shared/index.js";
+import type { AgentItem, TaskEvent, TestVerdict, Usage } from "../../../shared/index.js";
+
+type OutputSource = Extract<TaskEvent, { type: "task.output" }>["payload"]["source"];
 
 type ItemOf<T extends AgentItem["type"]> = Extract<AgentItem, { type: T }>;
 
@@ -43,6 +45,12 @@ export interface TaskActivity {
   changedFiles: { path: string; kind: "add" | "delete" | "update" }[];
   turnUsage: Usage[];
   lastSeq: number;
+  /** The server's latest verdict on the tests. */
+  verdict: TestVerdict | null;
+  /** What the agent was told besides the ticket: AGENTS.md and the repository's instructions. */
+  context: { agentsMd: string | null; instructions: string | null } | null;
+  /** Output of the commands the server ran (setup, maintenance, tests), per source. */
+  output: Partial<Record<OutputSource, string>>;
 }
 
 /**
@@ -57,6 +65,9 @@ export function deriveActivity(events: readonly TaskEvent[]): TaskActivity {
   let lastSeq = 0;
   // Item ids restart with each agent thread turn in some SDK versions: scope them by turn.
   let turnNumber = 0;
+  let verdict: TestVerdict | null = null;
+  let context: TaskActivity["context"] = null;
+  const output: TaskActivity["output"] = {};
 
   for (const event of events) {
     lastSeq = Math.max(lastSeq, event.seq);
@@ -100,6 +111,15 @@ export function deriveActivity(events: readonly TaskEvent[]): TaskActivity {
         }
         break;
       }
+      case "task.tests":
+        verdict = event.payload.verdict;
+        break;
+      case "task.context":
+        context = event.payload;
+        break;
+      case "task.output":
+        output[event.payload.source] = (output[event.payload.source] ?? "") + event.payload.text;
+        break;
       default:
         break;
     }
@@ -119,5 +139,16 @@ export function deriveActivity(events: readonly TaskEvent[]): TaskActivity {
     }
   }
   const changedFiles = [...byPath].map(([path, kind]) => ({ path, kind }));
-  return { timeline, todo, commands, fileChanges, changedFiles, turnUsage, lastSeq };
+  return {
+    timeline,
+    todo,
+    commands,
+    fileChanges,
+    changedFiles,
+    turnUsage,
+    lastSeq,
+    verdict,
+    context,
+    output,
+  };
 }

@@ -7,12 +7,13 @@ export const STATUS_LABELS: Record<TaskStatus, string> = {
   completed: "Completed",
   failed: "Failed",
   cancelled: "Cancelled",
+  setup_failed: "Setup failed",
 };
 
 /** Words for each phase. */
 export const PHASE_LABELS: Record<TaskPhase, string> = {
   queued: "Queued",
-  preparing: "Preparing",
+  preparing: "Preparing environment",
   analyzing: "Analyzing",
   fixing: "Fixing",
   working: "Working",

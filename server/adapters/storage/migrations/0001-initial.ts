@@ -5,6 +5,8 @@ import type { StorageDialect } from "../database.js";
 /**
  * The first schema: tasks, their event logs and sessions. Migrations take `Kysely<unknown>`
  * on purpose: they describe the schema as it was then, not as the code types it now.
+ * Times use `dialect.timestamp`, which is the `text` this migration always created on
+ * SQLite (so released SQLite databases are unchanged) and `timestamptz` on PostgreSQL.
  */
 export function initialMigration(dialect: StorageDialect): Migration {
   return {
@@ -32,11 +34,11 @@ export function initialMigration(dialect: StorageDialect): Migration {
         .addColumn("prompt", "text")
         .addColumn("instructions", "text")
         .addColumn("created_by", "text", (c) => c.notNull())
-        .addColumn("created_at", "text", (c) => c.notNull())
-        .addColumn("started_at", "text")
-        .addColumn("finished_at", "text")
+        .addColumn("created_at", dialect.timestamp, (c) => c.notNull())
+        .addColumn("started_at", dialect.timestamp)
+        .addColumn("finished_at", dialect.timestamp)
         .addColumn("ticket_snapshot", "text")
-        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", dialect.timestamp, (c) => c.notNull())
         .addColumn("last_event_seq", "integer", (c) => c.notNull().defaultTo(0))
         .execute();
 
@@ -67,7 +69,7 @@ export function initialMigration(dialect: StorageDialect): Migration {
         .addColumn("seq", "integer", (c) => c.notNull())
         .addColumn("type", "text", (c) => c.notNull())
         .addColumn("payload", "text", (c) => c.notNull())
-        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("at", dialect.timestamp, (c) => c.notNull())
         .addPrimaryKeyConstraint("task_events_pk", ["task_id", "seq"])
         .execute();
 
@@ -75,8 +77,8 @@ export function initialMigration(dialect: StorageDialect): Migration {
         .createTable("sessions")
         .addColumn("id_hash", "text", (c) => c.primaryKey())
         .addColumn("user", "text", (c) => c.notNull())
-        .addColumn("created_at", "text", (c) => c.notNull())
-        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("created_at", dialect.timestamp, (c) => c.notNull())
+        .addColumn("expires_at", dialect.timestamp, (c) => c.notNull())
         .execute();
       await db.schema
         .createIndex("sessions_expires_at")

@@ -1,5 +1,4 @@
 import type { Kysely, Migration } from "kysely";
-import { taskTitle } from "../../../domain/tasks/task-title.js";
 import type { StorageDialect } from "../database.js";
 
 /** Rows per UPDATE batch while filling in the titles of existing tasks. */
@@ -49,6 +48,20 @@ export function taskTitlesMigration(_dialect: StorageDialect): Migration {
       await db.schema.alterTable("tasks").dropColumn("title").execute();
     },
   };
+}
+
+/**
+ * The title rule as it was when this migration was written. A frozen copy on purpose: a
+ * migration must do the same thing forever, whatever later code makes of titles.
+ */
+function taskTitle(task: { ticketSnapshot: { summary: string } | null; prompt: string | null }) {
+  const maxLength = 200;
+  const source =
+    task.ticketSnapshot?.summary ??
+    (task.prompt ?? "").split("\n").find((line) => line.trim() !== "") ??
+    "";
+  const line = source.replace(/\s+/g, " ").trim();
+  return line.length <= maxLength ? line : `${line.slice(0, maxLength - 1)}…`;
 }
 
 /** Only the summary is read; a snapshot that is not the expected JSON gives no title. */

@@ -4,6 +4,13 @@ import { initialMigration } from "./0001-initial.js";
 import { reviewsMigration } from "./0002-reviews.js";
 import { taskTitlesMigration } from "./0003-task-titles.js";
 import { filterPairsMigration } from "./0004-filter-pairs.js";
+import { pullRequestOutcomesMigration } from "./0006-pull-request-outcomes.js";
+import { modelUsageMigration } from "./0007-model-usage.js";
+import { taskRequestsMigration } from "./0009-task-requests.js";
+import { runGateWindowsMigration } from "./0010-run-gate-windows.js";
+import { taskLeasesMigration } from "./0011-task-leases.js";
+import { sessionLastSeenMigration } from "./0012-session-last-seen.js";
+import { turnCheckpointsMigration } from "./0013-turn-checkpoints.js";
 
 /**
  * Every migration, in order. Names sort in the order they run (kysely sorts by name), and
@@ -14,6 +21,13 @@ const MIGRATIONS: ReadonlyArray<{ name: string; create(dialect: StorageDialect):
   { name: "0002-reviews", create: reviewsMigration },
   { name: "0003-task-titles", create: taskTitlesMigration },
   { name: "0004-filter-pairs", create: filterPairsMigration },
+  { name: "0006-pull-request-outcomes", create: pullRequestOutcomesMigration },
+  { name: "0007-model-usage", create: modelUsageMigration },
+  { name: "0009-task-requests", create: taskRequestsMigration },
+  { name: "0010-run-gate-windows", create: runGateWindowsMigration },
+  { name: "0011-task-leases", create: taskLeasesMigration },
+  { name: "0012-session-last-seen", create: sessionLastSeenMigration },
+  { name: "0013-turn-checkpoints", create: turnCheckpointsMigration },
 ];
 
 /** Names of all migrations, oldest first (tests build databases at each of them). */

@@ -67,6 +67,7 @@ export async function openSqliteDatabase(
   }
 
   let closed: Promise<void> | undefined;
+  let writes = 0;
   return {
     kysely,
     dialect: sqliteStorageDialect,
@@ -74,7 +75,10 @@ export async function openSqliteDatabase(
     file,
     // SQLite's data_version: per connection, it moves only on other connections' commits.
     externalChangeCount: () => connection.pragma("data_version", { simple: true }) as number,
-    taskWrites: { count: 0 },
+    taskWriteCount: () => writes,
+    taskWritten() {
+      writes += 1; // other connections see it through data_version
+    },
     close(): Promise<void> {
       if (closed === undefined && connection.open) connection.pragma("optimize");
       closed ??= kysely.destroy();

@@ -5,11 +5,22 @@ import type { StorageDialect } from "../database.js";
 /** The SQLite specifics of the storage adapter. */
 export const sqliteStorageDialect: StorageDialect = {
   name: "sqlite",
+  // ISO-8601 text, compared as text: correct because every stored value has one shape.
+  timestamp: "text",
+  bytes: "blob",
 
   isUniqueViolation(error: unknown): boolean {
     // better-sqlite3 reports extended result codes as strings on `code`.
     const code = (error as { code?: unknown } | null)?.code;
     return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+  },
+
+  isForeignKeyViolation(error: unknown): boolean {
+    return (error as { code?: unknown } | null)?.code === "SQLITE_CONSTRAINT_FOREIGNKEY";
+  },
+
+  async serializeClaims() {
+    // One process writes an SQLite file, and its transactions already run one at a time.
   },
 
   durationMs(start: Expression<string | null>, end: Expression<string | null>): RawBuilder<number> {

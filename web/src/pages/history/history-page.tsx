@@ -7,7 +7,9 @@ import { LoadingState } from "../../components/loading-state.js";
 import { useSettings } from "../../hooks/use-settings.js";
 import { HistoryFilters } from "./history-filters.js";
 import { HistoryTable } from "./history-table.js";
+import { SpendSummary } from "./spend-summary.js";
 import { StatsSummary } from "./stats-summary.js";
+import { PullRequestOutcomes } from "./pull-request-outcomes.js";
 import { useTaskFilters } from "./use-task-filters.js";
 import { LoadMore } from "../../components/load-more.js";
 
@@ -85,6 +87,8 @@ export function HistoryPage() {
       </div>
       <HistoryFilters filters={filters} repos={settings.data?.repos ?? []} onChange={setFilters} />
       {summary}
+      <SpendSummary from={filters.from} to={filters.to} />
+      {stats.data ? <PullRequestOutcomes stats={stats.data} currency={pricing?.currency} /> : null}
       {table}
     </section>
   );

@@ -7,7 +7,8 @@ type StepState = "done" | "current" | "upcoming" | "stopped";
 export function PhaseStepper({ task }: { task: Pick<Task, "kind" | "phase" | "status"> }) {
   const steps = phaseSteps(task.kind);
   const current = steps.indexOf(task.phase);
-  const stopped = task.status === "failed" || task.status === "cancelled";
+  const stopped =
+    task.status === "failed" || task.status === "cancelled" || task.status === "setup_failed";
   const stateOf = (index: number): StepState => {
     if (task.phase === "done" && task.status === "completed") return "done";
     if (index < current) return "done";

@@ -1,5 +1,7 @@
 import type { PullRequest } from "../../../../shared/index.js";
 
+const STATE_LABELS = { open: "Open", merged: "Merged", closed: "Closed without merging" };
+
 /** The pull request the agent opened, prominently. */
 export function PullRequestCard({
   pullRequest,
@@ -13,7 +15,12 @@ export function PullRequestCard({
       <div>
         <p className="callout__title">
           Pull request #{pullRequest.number}
-          {pullRequest.draft ? <span className="tag tag--draft">Draft</span> : null}
+          {pullRequest.draft && pullRequest.state !== "merged" ? (
+            <span className="tag tag--draft">Draft</span>
+          ) : null}
+          <span className={`tag tag--pr tag--pr-${pullRequest.state ?? "open"}`}>
+            {STATE_LABELS[pullRequest.state ?? "open"]}
+          </span>
         </p>
         {branch ? (
           <p className="small muted">

@@ -27,7 +27,8 @@ export function TaskActions({ task, onRestarted }: TaskActionsProps) {
     },
   });
   const canCancel = task.status === "queued" || task.status === "running";
-  const canRetry = task.status === "failed" || task.status === "cancelled";
+  const canRetry =
+    task.status === "failed" || task.status === "cancelled" || task.status === "setup_failed";
   const error = cancel.error ?? retry.error;
   return (
     <div className="task-actions">

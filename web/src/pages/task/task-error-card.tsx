@@ -9,7 +9,12 @@ export function TaskErrorCard({ error }: { error: TaskError }) {
       <h2 id="task-error-title" className="callout__title">
         {advice.title}
       </h2>
-      <p>{error.message}</p>
+      {/* A setup failure quotes the command's last output: keep its lines. */}
+      {error.message.includes("\n") ? (
+        <pre className="small">{error.message}</pre>
+      ) : (
+        <p>{error.message}</p>
+      )}
       <p>
         <strong>What to do: </strong>
         {advice.advice}

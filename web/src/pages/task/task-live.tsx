@@ -6,7 +6,7 @@ import { queryKeys } from "../../api/query-keys.js";
 import { canUseAgentTools, useCurrentUser } from "../../hooks/use-current-user.js";
 import { useTaskEvents } from "../../hooks/use-task-events.js";
 import { deriveActivity } from "../../lib/task-activity.js";
-import { PHASE_LABELS, STATUS_LABELS, isActiveStatus } from "../../lib/task-labels.js";
+import { isActiveStatus } from "../../lib/task-labels.js";
 import { StatusPill } from "../../components/status-pill.js";
 import { ActivityTimeline } from "./activity-timeline.js";
 import { AnalysisCard } from "./analysis-card.js";
@@ -17,18 +17,25 @@ import { FollowUpForm } from "./follow-up-form.js";
 import { OutcomeCard } from "./outcome-card.js";
 import { PhaseStepper } from "./phase-stepper.js";
 import { PullRequestCard } from "./pull-request-card.js";
+import { PullRequestRoundsCard } from "./pull-request-rounds-card.js";
+import { derivePullRequestRounds } from "../../lib/pull-request-rounds.js";
 import { StreamStatus } from "./stream-status.js";
+import { TaskAnnouncer } from "./task-announcer.js";
 import { TaskActions } from "./task-actions.js";
 import { TaskDetailsCard } from "./task-details-card.js";
 import { TaskErrorCard } from "./task-error-card.js";
 import { TaskTitle } from "./task-title.js";
 import { TodoCard } from "./todo-card.js";
 import { UsageCard } from "./usage-card.js";
+import { AgentContextCard } from "./agent-context-card.js";
+import { EnvironmentOutputCard } from "./environment-output-card.js";
+import { TestVerdictCard } from "./test-verdict-card.js";
 
 const REFRESHING_EVENTS = new Set<TaskEvent["type"]>([
   "task.status",
   "task.pull_request",
   "task.analysis",
+  "task.usage",
 ]);
 
 interface TaskLiveProps {
@@ -44,6 +51,7 @@ export function TaskLive({ task, updatedAt }: TaskLiveProps) {
   const refresh = useCallback(
     (withDiff: boolean) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.task(task.id) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.taskSpend(task.id) });
       if (withDiff) void queryClient.invalidateQueries({ queryKey: queryKeys.taskDiff(task.id) });
     },
     [queryClient, task.id],
@@ -62,6 +70,7 @@ export function TaskLive({ task, updatedAt }: TaskLiveProps) {
   }, [queryClient, refresh]);
   const stream = useTaskEvents(task.id, onEvent, onEnd);
   const activity = useMemo(() => deriveActivity(stream.events), [stream.events]);
+  const rounds = useMemo(() => derivePullRequestRounds(stream.events), [stream.events]);
   const { resume } = stream;
 
   // The stream ended, but fresh data says the task runs again (retried elsewhere): follow it.
@@ -77,12 +86,8 @@ export function TaskLive({ task, updatedAt }: TaskLiveProps) {
   }, [stream.state, stream.endedAt, updatedAt, task.status, resume]);
 
   const active = isActiveStatus(task.status);
+  const setupText = (activity.output.setup ?? "") + (activity.output.maintenance ?? "");
   const diffReady = Boolean(task.branch || task.pullRequest || isFinalStatus(task.status));
-  const statusText =
-    task.status === "running"
-      ? `${STATUS_LABELS.running}: ${PHASE_LABELS[task.phase]}`
-      : STATUS_LABELS[task.status];
-
   return (
     <>
       <div className="page__head">
@@ -90,18 +95,12 @@ export function TaskLive({ task, updatedAt }: TaskLiveProps) {
         <TaskActions task={task} onRestarted={resume} />
       </div>
       <div className="task-status">
-        <div
-          role="status"
-          aria-live="polite"
-          aria-atomic="true"
-          aria-label="Task status"
-          className="task-status__pill"
-        >
+        <div className="task-status__pill">
           <StatusPill status={task.status} phase={task.phase} />
-          <span className="visually-hidden">{statusText}</span>
         </div>
+        <TaskAnnouncer task={task} />
         <ElapsedTime task={task} />
-        <StreamStatus state={stream.state} onReconnect={resume} />
+        <StreamStatus state={stream.state} refusal={stream.refusal} onReconnect={resume} />
       </div>
       <PhaseStepper task={task} />
       {stream.unreadable ? (
@@ -114,7 +113,10 @@ export function TaskLive({ task, updatedAt }: TaskLiveProps) {
           </details>
         </div>
       ) : null}
-      {task.error && (task.status === "failed" || task.status === "cancelled") ? (
+      {task.error &&
+      (task.status === "failed" ||
+        task.status === "cancelled" ||
+        task.status === "setup_failed") ? (
         <TaskErrorCard error={task.error} />
       ) : null}
       {task.pullRequest ? (
@@ -123,6 +125,11 @@ export function TaskLive({ task, updatedAt }: TaskLiveProps) {
       <div className="split">
         <div className="split__main">
           {task.status === "completed" ? <OutcomeCard task={task} /> : null}
+          {setupText && (task.phase === "preparing" || task.status === "setup_failed") ? (
+            <EnvironmentOutputCard title="Preparing environment: setup output" text={setupText} />
+          ) : null}
+          <PullRequestRoundsCard rounds={rounds} />
+          {activity.verdict ? <TestVerdictCard verdict={activity.verdict} /> : null}
           {task.analysis ? <AnalysisCard analysis={task.analysis} /> : null}
           <ActivityTimeline entries={activity.timeline} waiting={active} />
           {canUseAgentTools(user.role) ? <FollowUpForm task={task} onSent={resume} /> : null}
@@ -131,8 +138,9 @@ export function TaskLive({ task, updatedAt }: TaskLiveProps) {
         <aside className="split__side">
           <TodoCard todo={activity.todo} />
           <ChangedFilesCard files={activity.changedFiles} />
-          <UsageCard usage={task.usage} />
+          <UsageCard usage={task.usage} taskId={task.id} />
           <TaskDetailsCard task={task} />
+          {activity.context ? <AgentContextCard context={activity.context} /> : null}
         </aside>
       </div>
     </>

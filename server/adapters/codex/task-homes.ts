@@ -1,0 +1,76 @@
+import { copyFile, mkdir, readdir, access } from "node:fs/promises";
+import path from "node:path";
+import { isSafeTaskId } from "../../domain/task-id.js";
+
+/** The directories of one task's Codex: all three are the only host state it may write. */
+export interface TaskHomes {
+  /** `<root>/<taskId>`: holds the three below and the launcher (which the agent cannot see). */
+  dir: string;
+  /** `$HOME` of the CLI and the agent's commands. */
+  home: string;
+  /** `CODEX_HOME`: the task's threads (rollouts), Codex's state and helper binaries. */
+  codexHome: string;
+  /** `TMPDIR`. */
+  tmp: string;
+}
+
+/**
+ * The homes of a task under `root`; the id becomes a directory name, so it is checked with
+ * the same rule as the task's worktree and diff archive (no dots: no `..`).
+ */
+export function taskHomes(root: string, taskId: string): TaskHomes {
+  if (!isSafeTaskId(taskId)) throw new Error(`Not a usable task id for a directory: ${taskId}`);
+  const dir = path.join(root, taskId);
+  return {
+    dir,
+    home: path.join(dir, "home"),
+    codexHome: path.join(dir, "codex-home"),
+    tmp: path.join(dir, "tmp"),
+  };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Finds `rollout-*-<threadId>.jsonl` under a Codex home's `sessions/`; null when absent. */
+async function findRollout(codexHome: string, threadId: string): Promise<string | null> {
+  const sessions = path.join(codexHome, "sessions");
+  const entries = await readdir(sessions, { recursive: true }).catch(() => [] as string[]);
+  const suffix = `-${threadId}.jsonl`;
+  const match = entries.find(
+    (entry) => path.basename(entry).startsWith("rollout-") && entry.endsWith(suffix),
+  );
+  return match === undefined ? null : path.join(sessions, match);
+}
+
+/**
+ * Creates a task's homes and gives them what they need from the shared Codex home: its
+ * `codex login` (auth.json) when no API key is configured, and, for a thread started
+ * before per-task homes existed, that thread's rollout (a thread resumes from its
+ * rollout alone).
+ */
+export async function prepareTaskHomes(
+  homes: TaskHomes,
+  shared: { codexHome: string; copyLogin: boolean; threadId: string | null },
+): Promise<void> {
+  await Promise.all(
+    [homes.home, homes.codexHome, homes.tmp].map((dir) => mkdir(dir, { recursive: true })),
+  );
+  if (path.resolve(shared.codexHome) === path.resolve(homes.codexHome)) return;
+  const login = path.join(shared.codexHome, "auth.json");
+  const taskLogin = path.join(homes.codexHome, "auth.json");
+  if (shared.copyLogin && (await exists(login)) && !(await exists(taskLogin))) {
+    await copyFile(login, taskLogin);
+  }
+  if (shared.threadId === null) return;
+  if ((await findRollout(homes.codexHome, shared.threadId)) !== null) return;
+  const legacy = await findRollout(shared.codexHome, shared.threadId);
+  if (legacy === null) return;
+  const target = path.join(homes.codexHome, path.relative(shared.codexHome, legacy));
+  await mkdir(path.dirname(target), { recursive: true });
+  await copyFile(legacy, target);
+}
