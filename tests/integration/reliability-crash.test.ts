@@ -45,7 +45,12 @@ describe("reliability: crash and restart", () => {
       const services = (res.body as { services: ServiceStatus[] }).services;
       return services.every((s) => s.state !== "pending") ? services : undefined;
     });
-    expect(checks.map((s) => `${s.name}:${s.state}`)).toEqual(["codex:ok", "jira:ok", "github:ok"]);
+    expect(checks.map((s) => `${s.name}:${s.state}`)).toEqual([
+      "codex:ok",
+      "jira:ok",
+      "github:ok",
+      "isolation:ok",
+    ]);
 
     // CALC-1 stalls in its analysis, CALC-2 in its fix (after the patch), CALC-3 in
     // publishing (GitHub answers its first call 503 with a long Retry-After, after the push).
@@ -103,7 +108,18 @@ describe("reliability: crash and restart", () => {
       400_000,
       500,
     );
-    expect(finals.map((t) => `${t.ticketKey}:${t.status}:${t.outcome}`)).toEqual([
+    // A failure's own error goes into the assertion message, so a red run says why.
+    const failures = finals
+      .filter((t) => t.status !== "completed")
+      .map((t) => ({
+        ticket: t.ticketKey,
+        error: t.error,
+        logs: warnings([...first.logs, ...second.logs], t.id),
+      }));
+    expect(
+      finals.map((t) => `${t.ticketKey}:${t.status}:${t.outcome}`),
+      JSON.stringify(failures),
+    ).toEqual([
       "CALC-1:completed:pr_opened",
       "CALC-2:completed:pr_opened",
       "CALC-3:completed:pr_opened",
@@ -147,3 +163,8 @@ describe("reliability: crash and restart", () => {
     await second.stop();
   }, 600_000);
 });
+
+/** The server's warnings and errors about one task (pino JSON lines), for a failure message. */
+function warnings(logs: string[], taskId: string): string[] {
+  return logs.filter((line) => line.includes(taskId) && /"level":(40|50|60)/.test(line));
+}

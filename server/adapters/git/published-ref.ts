@@ -4,7 +4,7 @@ import { runGit } from "./run-git.js";
 
 /**
  * Where the server remembers what a task branch's next commit builds on: the commit it
- * last pushed, or the commit the branch started from (the base, or the remote branch a
+ * last pushed (recorded just before the push, see push.ts), or the commit the branch started from (the base, or the remote branch a
  * re-run continues). It is a ref of the mirror, which the agent's namespace mounts
  * read-only, so the agent can neither move nor forge it — unlike the branch itself and
  * the worktree's own git directory, which it may write when it runs unisolated.

@@ -13,8 +13,11 @@ import { gitOut, runGit } from "./run-git.js";
  * explicit `refs/heads/b:refs/heads/b` refspec means nothing else (tags, other
  * branches, a default branch) can ever be pushed, and branches outside `codex/`
  * are refused outright so the server can never overwrite a person's branch.
- * Non-fast-forward pushes are rejected by the remote, not forced. The pushed commit is
- * recorded as the branch's published commit, which the next commit builds on.
+ * Non-fast-forward pushes are rejected by the remote, not forced. The commit is recorded
+ * as the branch's published commit, which the next commit builds on, before it is pushed:
+ * a process killed after the remote took the push but before it heard so must not leave
+ * the next publish building beside that commit, which the remote would then reject as
+ * non-fast-forward. Recorded and never pushed is harmless: the next push carries it too.
  */
 export async function pushBranch(
   repo: RepoConfig,
@@ -33,9 +36,10 @@ export async function pushBranch(
   const access = remoteAccess(repo.pushUrl ?? repo.cloneUrl, token);
   const ref = `refs/heads/${branch}`;
   const started = Date.now();
-  // The commit is resolved once, pushed by name and recorded as published: whatever
+  // The commit is resolved once, recorded as published and pushed by name: whatever
   // moves the branch meanwhile is neither pushed nor taken for published.
   const sha = await gitOut(["rev-parse", "--verify", `${ref}^{commit}`], { cwd: workspace.path });
+  await recordPublished(workspace.path, branch, sha);
   await runGit(
     ["-c", "core.hooksPath=/dev/null", "push", "--no-verify", access.url, `${sha}:${ref}`],
     {
@@ -45,7 +49,6 @@ export async function pushBranch(
       errorCode: "github_push_failed",
     },
   );
-  await recordPublished(workspace.path, branch, sha);
   logger.info(
     { repo: repo.pushRepository ?? repo.github, branch, sha, ms: Date.now() - started },
     "git branch pushed",
