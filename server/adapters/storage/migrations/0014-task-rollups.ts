@@ -60,11 +60,14 @@ export function taskRollupsMigration(dialect: StorageDialect): Migration {
         as $$ select case when ms < 1 then 0 else 1 + floor(ln(ms) * 10)::integer end $$`.execute(
         db,
       );
+      // Covering what the median's filters (status, from, to) read, so finding the median
+      // in its bucket is an index-only scan: the heap fetches of a bucket (26,000 rows at a
+      // million tasks) took a second.
       await sql`
         create index tasks_finished_duration on tasks (task_duration_ms(started_at, finished_at))
+        include (status, created_at, started_at, finished_at)
         where status in ('completed', 'failed', 'cancelled')
           and started_at is not null and finished_at is not null`.execute(db);
-
       // One row of change per task row: +1 for a row as it is now, -1 as it was.
       const delta = (rows: string, sign: 1 | -1) => `
         select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day, repo, created_by,
