@@ -117,6 +117,24 @@ describe("History's summary from the PostgreSQL rollups", () => {
     await expectRollupsAgree(db);
   });
 
+  it("stays right when writers on several connections hit the same rollup rows at once", async () => {
+    db = await openTestPostgres({ poolSize: 4 });
+    const random = generator(3);
+    // Each batch on its own pooled connection; three repositories and four people over
+    // ten days make them share keys.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, batch) => insertTasks(db!, random, 40, batch * 40)),
+    );
+    await Promise.all(
+      ["acme/web", "acme/api", "acme/calc"].map((repo) =>
+        sql`update tasks set status = 'cancelled', outcome = null, input_tokens = 1
+          where repo = ${repo} and status in ('queued', 'running')`.execute(db!.kysely),
+      ),
+    );
+    expect((await summarizePostgresTasks(db.kysely, {})).total).toBe(480);
+    await expectRollupsAgree(db);
+  });
+
   it("writes nothing to the rollups for updates that change no rolled-up field", async () => {
     db = await openTestPostgres();
     await insertTasks(db, generator(7), 50, 0);
