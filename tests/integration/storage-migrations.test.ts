@@ -134,6 +134,8 @@ const FIXTURES: Record<string, (db: SqliteDatabase) => void> = {
   },
   // A new table only (checkpoints start empty): the rows of 0012.
   "0013-turn-checkpoints": (db) => FIXTURES[LAST_SEEN_MIGRATION]?.(db),
+  // PostgreSQL's rollups only (nothing on SQLite): the rows of 0013.
+  "0014-task-rollups": (db) => FIXTURES["0013-turn-checkpoints"]?.(db),
 };
 
 let dir: string;

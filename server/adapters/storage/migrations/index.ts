@@ -11,6 +11,7 @@ import { runGateWindowsMigration } from "./0010-run-gate-windows.js";
 import { taskLeasesMigration } from "./0011-task-leases.js";
 import { sessionLastSeenMigration } from "./0012-session-last-seen.js";
 import { turnCheckpointsMigration } from "./0013-turn-checkpoints.js";
+import { taskRollupsMigration } from "./0014-task-rollups.js";
 
 /**
  * Every migration, in order. Names sort in the order they run (kysely sorts by name), and
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<{ name: string; create(dialect: StorageDialect):
   { name: "0011-task-leases", create: taskLeasesMigration },
   { name: "0012-session-last-seen", create: sessionLastSeenMigration },
   { name: "0013-turn-checkpoints", create: turnCheckpointsMigration },
+  { name: "0014-task-rollups", create: taskRollupsMigration },
 ];
 
 /** Names of all migrations, oldest first (tests build databases at each of them). */
