@@ -161,7 +161,7 @@ describe.each([
     // a wakes its own review at once on the release, but b's task is ahead of it.
     busy.release();
     await busy.done;
-    await task.running;
+    await Promise.race([task.running, review.running]);
     expect(log).toEqual(["busy", "b-task"]);
     task.release();
     await task.done;

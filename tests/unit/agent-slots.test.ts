@@ -1,8 +1,6 @@
 import { afterEach, vi } from "vitest";
-import {
-  InMemorySlotLeases,
-  inMemoryAgentSlots,
-} from "../support/fakes/in-memory-slot-leases.js";
+import { InMemorySlotLeases, inMemoryAgentSlots } from "../support/fakes/in-memory-slot-leases.js";
+import type { SlotLeaseStore } from "../../server/domain/ports/slot-leases.js";
 import type { LeasedAgentSlots } from "../../server/domain/slots/leased-agent-slots.js";
 
 /** A job that holds its slot until released, recording when it started. */
@@ -228,5 +226,37 @@ describe("AgentSlots shared by processes (one lease store)", () => {
     await started(log, "b-review");
     review.release();
     await review.done;
+  });
+
+  it("asks the store for its first waiter only, so many waiters cost one query per poll", async () => {
+    vi.useFakeTimers();
+    const store = new InMemorySlotLeases();
+    let asked = 0;
+    const counting: SlotLeaseStore = {
+      request: (holder, terms) => store.request(holder, terms),
+      tryGrant: (id, terms) => {
+        asked += 1;
+        return store.tryGrant(id, terms);
+      },
+      renew: (ids, expiresAt) => store.renew(ids, expiresAt),
+      remove: (id) => store.remove(id),
+    };
+    const a = inMemoryAgentSlots(1, counting, { holder: "a", pollMs: 300 });
+    const b = inMemoryAgentSlots(1, store, { holder: "b", pollMs: 300 });
+    const log: string[] = [];
+    const busy = job(b, "task", log, "busy");
+    const reviews = Array.from({ length: 5 }, (_, i) => job(a, "review", log, `review-${i}`));
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(a.load).toEqual({ inUse: 0, waiting: 5 });
+    // One ask on filing's heels, then one per 300 ms poll: 11, where every waiter asking is 55.
+    expect(asked).toBe(11);
+    busy.release();
+    await busy.done;
+    for (const review of reviews) {
+      await vi.advanceTimersByTimeAsync(300);
+      review.release();
+      await review.done;
+    }
+    expect(log).toEqual(["busy", "review-0", "review-1", "review-2", "review-3", "review-4"]);
   });
 });

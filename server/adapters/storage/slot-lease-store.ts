@@ -26,7 +26,7 @@ interface AgentSlotLeasesTable {
   expires_at: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- kysely needs an index-compatible type
+// A type, not an interface: kysely's withTables wants a record type.
 type SlotTables = {
   agent_slot_pools: AgentSlotPoolsTable;
   agent_slot_leases: AgentSlotLeasesTable;
@@ -45,11 +45,7 @@ export function createSlotLeaseStore(db: Database): SlotLeaseStore {
   const kysely = db.kysely.withTables<SlotTables>();
 
   /** Grants `id` if it may, inside a transaction that holds its pool's turn. */
-  async function grant(
-    trx: SlotDb,
-    id: number,
-    terms: SlotGrantTerms,
-  ): Promise<SlotRequestState> {
+  async function grant(trx: SlotDb, id: number, terms: SlotGrantTerms): Promise<SlotRequestState> {
     const rank = RANK[terms.priority];
     const granted = await trx
       .updateTable("agent_slot_leases as me")
@@ -66,10 +62,11 @@ export function createSlotLeaseStore(db: Database): SlotLeaseStore {
         "<",
         terms.capacity,
       )
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom("agent_slot_leases as w")
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("agent_slot_leases as w")
               .select("w.id")
               .where("w.pool", "=", terms.pool)
               .where("w.held", "=", 0)

@@ -21,6 +21,8 @@ export interface LeasedAgentSlotsOptions {
 /** One of this process's requests. */
 interface Request {
   id: number;
+  /** 0 a task, 1 a review: the store's order is (rank, id), and so is ours. */
+  rank: number;
   held: boolean;
   /** Its lease ended unrenewed while held (said once in the log). */
   lost?: boolean;
@@ -67,15 +69,26 @@ export class LeasedAgentSlots implements AgentSlots {
   /** A held request, or null when `signal` aborted first (the wait was given up). */
   async #acquire(priority: SlotPriority, signal: AbortSignal): Promise<Request | null> {
     let filed = await this.#options.store.request(this.#options.holder, this.#terms(priority));
-    const request: Request = { id: filed.id, held: filed.state === "held" };
+    const rank = priority === "task" ? 0 : 1;
+    const request: Request = { id: filed.id, rank, held: filed.state === "held" };
     this.#track(request);
     while (!request.held) {
-      const wakesBefore = this.#wakes;
-      const state = await this.#options.store.tryGrant(request.id, this.#terms(priority));
-      if (state === "held") request.held = true;
-      else if (signal.aborted) {
+      if (signal.aborted) {
         await this.#drop(request);
         return null;
+      }
+      // Behind one of our own waiters it cannot be granted: only our first one asks the
+      // database, so thirty waiting reviews cost one query per poll, not thirty.
+      if (!this.#isLocalHead(request)) {
+        await this.#nap(signal);
+        continue;
+      }
+      const wakesBefore = this.#wakes;
+      const state = await this.#options.store.tryGrant(request.id, this.#terms(priority));
+      if (state === "held") {
+        request.held = true;
+        // The next of ours may go too, if a slot is left.
+        this.#wake();
       } else if (state === "gone") {
         // Dropped as dead (this process stalled past its lease): back in the queue.
         filed = await this.#options.store.request(this.#options.holder, this.#terms(priority));
@@ -84,6 +97,22 @@ export class LeasedAgentSlots implements AgentSlots {
       } else if (this.#wakes === wakesBefore) await this.#nap(signal);
     }
     return request;
+  }
+
+  /** Whether no other waiter of this process is ahead of `request` in the store's order. */
+  #isLocalHead(request: Request): boolean {
+    for (const other of this.#requests) {
+      if (other === request || other.held) continue;
+      if (other.rank < request.rank || (other.rank === request.rank && other.id < request.id)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  #wake(): void {
+    this.#wakes += 1;
+    for (const wake of [...this.#wakers]) wake();
   }
 
   /** Resolves on a local wake, after `pollMs`, or on abort, whichever comes first. */
@@ -129,10 +158,14 @@ export class LeasedAgentSlots implements AgentSlots {
     }
     try {
       await this.#options.store.remove(request.id);
-    } finally {
-      this.#wakes += 1;
-      for (const wake of [...this.#wakers]) wake();
+    } catch (error) {
+      // Not the work's failure: the row's lease ends without renewals and frees it then.
+      this.#options.logger.warn(
+        { err: error, pool: this.#options.pool, request: request.id },
+        "agent slot not given back; it frees when its lease ends",
+      );
     }
+    this.#wake();
   }
 
   async #renew(): Promise<void> {
@@ -140,7 +173,12 @@ export class LeasedAgentSlots implements AgentSlots {
     if (requests.length === 0) return;
     const expiresAt = new Date(this.#options.now() + this.#options.leaseMs).toISOString();
     try {
-      const kept = new Set(await this.#options.store.renew(requests.map((r) => r.id), expiresAt));
+      const kept = new Set(
+        await this.#options.store.renew(
+          requests.map((r) => r.id),
+          expiresAt,
+        ),
+      );
       for (const request of requests) {
         // A waiter finds out itself (tryGrant says "gone"); a holder just runs on, over capacity.
         if (request.held && !request.lost && !kept.has(request.id) && this.#requests.has(request)) {
@@ -152,7 +190,10 @@ export class LeasedAgentSlots implements AgentSlots {
         }
       }
     } catch (error) {
-      this.#options.logger.warn({ err: error, pool: this.#options.pool }, "agent slot renewal failed");
+      this.#options.logger.warn(
+        { err: error, pool: this.#options.pool },
+        "agent slot renewal failed",
+      );
     }
   }
 }
