@@ -8,13 +8,13 @@ import type {
 import type { Database } from "./database.js";
 import type { StorageSchema } from "./schema.js";
 
-/** A row of `agent_slot_pools` (migration 0014). */
+/** A row of `agent_slot_pools` (migration 0015). */
 interface AgentSlotPoolsTable {
   pool: string;
   granted_at: string;
 }
 
-/** A row of `agent_slot_leases` (migration 0014): one request, waiting or held. */
+/** A row of `agent_slot_leases` (migration 0015): one request, waiting or held. */
 interface AgentSlotLeasesTable {
   id: Generated<number>;
   pool: string;
