@@ -42,7 +42,7 @@ import { checkCodexCredentials } from "./codex-probe.js";
 import { startEventHub } from "../adapters/events/index.js";
 import { createFileDiffArchive } from "../adapters/diff-archive/file-diff-archive.js";
 import { buildReviewService } from "./review-scheduler.js";
-import { AgentSlots } from "../domain/agent-slots.js";
+import { buildAgentSlots } from "./agent-slot-pool.js";
 import { isolationProbe, resolveAgentIsolation } from "./agent-isolation.js";
 import { prepareWarmWorktree } from "../domain/environment/prepare-warm-worktree.js";
 import type { CommandSandbox } from "../domain/ports/command-sandbox.js";
@@ -198,8 +198,9 @@ export async function buildServices(
     logger: logger.child({ component: "service-check" }),
   });
   deps.serviceStatus = serviceCheck;
-  // One agent concurrency limit for fix tasks and nightly reviews (tasks served first).
-  const slots = new AgentSlots(config.tasks.maxConcurrent);
+  // One agent concurrency limit for fix tasks and nightly reviews (tasks served first),
+  // shared with `npm run review` through the database.
+  const slots = buildAgentSlots(config, db, logger);
   const { queue, runner, jobs } = await buildTaskQueue({
     config,
     deps,

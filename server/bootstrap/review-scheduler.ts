@@ -8,7 +8,7 @@ import {
 } from "../adapters/storage/index.js";
 import { createMemoryReviewLocks } from "../adapters/limits/memory-review-locks.js";
 import type { AppConfig, ReviewConfig } from "../config/app-config.js";
-import type { AgentSlots } from "../domain/agent-slots.js";
+import type { AgentSlots } from "../domain/ports/agent-slots.js";
 import type { JobQueue } from "../domain/ports/job-queue.js";
 import type { PullRequestCheckouts } from "../domain/ports/review-ports.js";
 import { parseReviewSchedule } from "../domain/reviews/review-schedule.js";

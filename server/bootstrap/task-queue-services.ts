@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/app-config.js";
-import type { AgentSlots } from "../domain/agent-slots.js";
+import type { AgentSlots } from "../domain/ports/agent-slots.js";
 import type { WorkerIdentity } from "../domain/leases/worker-identity.js";
 import type { TaskQueue } from "../domain/ports/task-queue.js";
 import type { TaskDeps } from "../domain/task-deps.js";

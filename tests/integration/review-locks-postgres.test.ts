@@ -5,7 +5,7 @@ import {
   openPostgresDatabase,
   type Database,
 } from "../../server/adapters/storage/index.js";
-import { AgentSlots } from "../../server/domain/agent-slots.js";
+import { inMemoryAgentSlots } from "../support/fakes/in-memory-slot-leases.js";
 import type {
   AgentTurnRequest,
   AgentTurnResult,
@@ -72,7 +72,7 @@ function processServices(db: Database, codeHost: FakeCodeHost, agent: CodingAgen
     agent,
     notifier: null,
     repos: new RepoRegistry([CALC_REPO]),
-    slots: new AgentSlots(8),
+    slots: inMemoryAgentSlots(8),
     settings: {
       windowHours: 24,
       commentOnPr: false,

@@ -136,6 +136,8 @@ const FIXTURES: Record<string, (db: SqliteDatabase) => void> = {
   "0013-turn-checkpoints": (db) => FIXTURES[LAST_SEEN_MIGRATION]?.(db),
   // PostgreSQL's rollups only (nothing on SQLite): the rows of 0013.
   "0014-task-rollups": (db) => FIXTURES["0013-turn-checkpoints"]?.(db),
+  // New tables only (slot requests live as long as their process): the rows of 0014.
+  "0015-agent-slot-leases": (db) => FIXTURES["0014-task-rollups"]?.(db),
 };
 
 let dir: string;

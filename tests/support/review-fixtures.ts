@@ -12,7 +12,7 @@ import type { Workspace } from "../../server/domain/ports/workspaces.js";
 import type { RepoConfig } from "../../server/domain/repo-config.js";
 import { RepoRegistry } from "../../server/domain/repo-registry.js";
 import { createMemoryReviewLocks } from "../../server/adapters/limits/memory-review-locks.js";
-import { AgentSlots } from "../../server/domain/agent-slots.js";
+import { inMemoryAgentSlots } from "./fakes/in-memory-slot-leases.js";
 import type { ReviewDeps } from "../../server/domain/reviews/review-deps.js";
 import type {
   PullRequestCheckouts,
@@ -159,7 +159,7 @@ export async function reviewHarness(
   );
   const checkouts = new FakeCheckouts();
   const notifier = new RecordingNotifier();
-  const slots = new AgentSlots(options.capacity ?? 2);
+  const slots = inMemoryAgentSlots(options.capacity ?? 2);
   const deps: ReviewDeps = {
     store: createReviewStore(db),
     locks: createMemoryReviewLocks(),

@@ -33,6 +33,7 @@ export { createSessionStore, createTaskStore };
 export { createReviewStore } from "./review-store.js";
 export { createUsageLedger } from "./usage-ledger-store.js";
 export { createDatabaseRunGate } from "./run-gate-store.js";
+export { createSlotLeaseStore } from "./slot-lease-store.js";
 
 export { createPullRequestStore, createWebhookDeliveryStore } from "./pull-request-store.js";
 

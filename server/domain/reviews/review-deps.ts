@@ -3,7 +3,7 @@ import type { CodeHost } from "../ports/code-host.js";
 import type { CodingAgent } from "../ports/coding-agent.js";
 import type { IssueTracker } from "../ports/issue-tracker.js";
 import type { RepoRegistry } from "../repo-registry.js";
-import type { AgentSlots } from "../agent-slots.js";
+import type { AgentSlots } from "../ports/agent-slots.js";
 import type {
   PullRequestCheckouts,
   ReviewLocks,
