@@ -158,6 +158,13 @@ export const GREEN_FIX_TURN: FakeTurn = {
   final: "Changed - to + in add().",
 };
 
+/** The smallest fix turn after the analysis: one file written, the tests pass. */
+export const SMALL_FIX_TURN: FakeTurn = {
+  writes: { "a.js": "fixed" },
+  commands: [{ command: "npm test", exitCode: 0 }],
+  final: "fixed",
+};
+
 /**
  * Files the calc ticket `key` in the fake tracker and asks for its fix as {@link PM}, as a
  * click does; the runner starts the task (await `h.runner.idle()` for its end).
