@@ -1,13 +1,10 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
 import type { Script } from "../../server/sandbox/scripted-model/index.js";
 import { CALC_ANALYSIS } from "../../tests/support/codex-scripts.js";
 import { calcFixScript } from "../../tests/support/reliability-scripts.js";
 import { waitForFinal } from "../../tests/support/reliability-server.js";
-import { REPO_ROOT } from "../lib/paths.js";
 import { startPgCluster } from "../lib/pg-cluster.js";
 import { ms, type Row } from "../lib/report.js";
-import { percentile } from "../lib/stats.js";
+import { lagSummary, spawnSseClients } from "../lib/spawn-sse-clients.js";
 
 /** The ticket whose analysis runs the many short commands. */
 const CHATTY_TICKET = "CALC-1";
@@ -69,42 +66,20 @@ export async function measureLag(options: {
   try {
     const created = await cluster.api.createFix(CHATTY_TICKET);
     if (created.status !== 202) throw new Error(`POST answered ${created.status}`);
-    const child = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        path.join(REPO_ROOT, "bench/lib/sse-clients.ts"),
-        cluster.url,
-        created.task.id,
-        cluster.token,
-        "1",
-      ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] },
-    );
-    const done = new Promise<{ lags: number[]; eventsPerClient: number[] }>((resolve, reject) => {
-      child.on("message", (m: { lags?: number[]; eventsPerClient?: number[] }) => {
-        if (m.lags && m.eventsPerClient)
-          resolve({ lags: m.lags, eventsPerClient: m.eventsPerClient });
-      });
-      child.once("exit", (code) => reject(new Error(`the SSE client exited with ${code}`)));
-    });
+    const clientsProcess = spawnSseClients(cluster.url, created.task.id, cluster.token, 1);
     try {
       const [task] = await waitForFinal(cluster.api, [created.task.id], "the task", 600_000);
       if (task?.status !== "completed") {
         throw new Error(`the task ended ${task?.status}: ${JSON.stringify(task?.error)}`);
       }
-      const { lags, eventsPerClient } = await done;
+      const { lags, eventsPerClient } = await clientsProcess.done;
       return {
         steps: options.steps,
         events: eventsPerClient[0] ?? 0,
-        lagSamples: lags.length,
-        lagP50Ms: percentile(lags, 50),
-        lagP99Ms: percentile(lags, 99),
-        lagMaxMs: percentile(lags, 100),
+        ...lagSummary(lags),
       };
     } finally {
-      child.kill();
+      clientsProcess.kill();
     }
   } finally {
     await cluster.close();

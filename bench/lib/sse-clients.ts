@@ -1,6 +1,6 @@
 /**
  * Many SSE clients of one task, in a process of their own (so their parsing does not
- * load the server's process). Started by figures/fanout.ts with `<url> <taskId> <token>
+ * load the server's process). Started by spawn-sse-clients.ts (figures 4 and 10) with `<url> <taskId> <token>
  * <count>`; sends `{ready}` over IPC once every client has its response headers, and
  * `{lags, events}` once every stream has ended. A lag is the time from an event's
  * stored time (`at`) to its arrival, for events stored after all clients were connected.

@@ -2,13 +2,14 @@ import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEnvironmentFiles, createGitWorkspaces } from "../../server/adapters/git/index.js";
+import { createGitWorkspaces } from "../../server/adapters/git/index.js";
 import { createBubblewrapSandbox, detectIsolation } from "../../server/adapters/isolation/index.js";
 import { linkedWorktreeGit } from "../../server/adapters/isolation/linked-worktree-git.js";
 import type { EnvironmentDeps } from "../../server/domain/environment/environment-settings.js";
 import { runRepoCommand } from "../../server/domain/environment/run-repo-command.js";
 import type { RepoConfig } from "../../server/domain/repo-config.js";
 import type { Workspace } from "../../server/domain/ports/workspaces.js";
+import { testEnvironmentDeps } from "../support/environment-fixtures.js";
 import { fixtureRepoConfig, git, makeBareRepo, TempDirs } from "../support/git-fixtures.js";
 
 /**
@@ -51,17 +52,11 @@ beforeAll(async () => {
   );
   await writeFile(path.join(other.path, "OTHER-TASK.txt"), "OTHER-TASK-SECRET\n");
   await writeFile(path.join(dataDir, "patchboard.db"), "DATABASE-SECRET\n");
-  deps = {
-    sandbox: createBubblewrapSandbox({ bwrapPath: support.bwrapPath }),
-    environments: createEnvironmentFiles({ root: path.join(dataDir, "environments") }),
-    settings: {
-      path: "/usr/bin:/bin",
-      setupTimeoutMs: 30_000,
-      testTimeoutMs: 30_000,
-      setupEnv: {},
-    },
+  deps = testEnvironmentDeps(
+    dataDir,
+    createBubblewrapSandbox({ bwrapPath: support.bwrapPath }),
     logger,
-  };
+  );
 }, 60_000);
 
 afterAll(() => tmp.cleanup());

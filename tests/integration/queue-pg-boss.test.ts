@@ -43,16 +43,29 @@ function scriptedRuns(world: { store: ReturnType<typeof createTaskStore> }) {
   return {
     run,
     ran,
-    /** Keeps the task's run going until {@link release} or an abort. */
-    hold: (taskId: string) => holding.add(taskId),
-    release: (taskId: string) => held.get(taskId)?.(),
-    /** Resolves when a run of the task has claimed it. */
-    started: (taskId: string) =>
-      new Promise<void>((resolve) => {
+    /**
+     * Keeps the task's run going until {@link release} or an abort; the promise resolves
+     * when a run of the task has claimed it.
+     */
+    hold: (taskId: string) => {
+      holding.add(taskId);
+      return new Promise<void>((resolve) => {
         started.set(taskId, resolve);
-      }),
+      });
+    },
+    release: (taskId: string) => held.get(taskId)?.(),
   };
 }
+
+/** pg-boss's counts of a queue with nothing in it. */
+const IDLE = { waiting: 0, active: 0, retrying: 0 };
+
+/** The worlds the running test opened; closed after it, whether it passed or not. */
+const opened: { close(): Promise<void> }[] = [];
+
+afterEach(async () => {
+  for (const world of opened.splice(0).reverse()) await world.close();
+});
 
 /** What one test works with: its own database, store, hub and job queues, all closed after. */
 async function queueWorld() {
@@ -98,7 +111,17 @@ async function queueWorld() {
       for (const jobs of queues.splice(0)) await jobs.close();
       await db.close();
     },
+    /** Waits until every dead-lettered task run has been handled (none waits or runs). */
+    async deadLettersHandled(): Promise<void> {
+      const jobs = await world.jobQueue();
+      await eventually(
+        async () => (await jobs.stats()).deadTaskRuns,
+        IDLE,
+        "the dead letter handled",
+      );
+    },
   };
+  opened.push(world);
   return world;
 }
 
@@ -139,158 +162,125 @@ async function eventually<T>(
 describe("task runs through pg-boss on PostgreSQL", () => {
   it("runs a task sent twice once: one waiting job per task, completed when the run ends", async () => {
     const world = await queueWorld();
-    try {
-      const task = await world.queued("BOSS-1");
-      const sender = await world.jobQueue();
-      await sender.sendTaskRun(task.id);
-      await sender.sendTaskRun(task.id);
-      expect((await sender.stats()).taskRuns).toEqual({ waiting: 1, active: 0, retrying: 0 });
+    const task = await world.queued("BOSS-1");
+    const sender = await world.jobQueue();
+    await sender.sendTaskRun(task.id);
+    await sender.sendTaskRun(task.id);
+    expect((await sender.stats()).taskRuns).toEqual({ waiting: 1, active: 0, retrying: 0 });
 
-      const runs = scriptedRuns(world);
-      runs.hold(task.id);
-      const started = runs.started(task.id);
-      await world.worker(runs.run);
-      await started;
-      // Handed out and not yet complete while the run goes on.
-      expect(await world.jobStates(task.id)).toEqual(["active"]);
-      runs.release(task.id);
-      await eventually(() => world.jobStates(task.id), ["completed"], "the job completed");
-      expect((await sender.stats()).taskRuns).toEqual({ waiting: 0, active: 0, retrying: 0 });
-      expect(runs.ran).toEqual([task.id]);
-      expect((await world.store.get(task.id))?.status).toBe("completed");
-    } finally {
-      await world.close();
-    }
+    const runs = scriptedRuns(world);
+    const started = runs.hold(task.id);
+    await world.worker(runs.run);
+    await started;
+    // Handed out and not yet complete while the run goes on.
+    expect(await world.jobStates(task.id)).toEqual(["active"]);
+    runs.release(task.id);
+    await eventually(() => world.jobStates(task.id), ["completed"], "the job completed");
+    expect((await sender.stats()).taskRuns).toEqual(IDLE);
+    expect(runs.ran).toEqual([task.id]);
+    expect((await world.store.get(task.id))?.status).toBe("completed");
   }, 60_000);
 
   it("sends a job for a task queued without one at start; retries a failing job with backoff, then dead-letters it: the task ends failed", async () => {
     const world = await queueWorld();
-    try {
-      const task = await world.queued("BOSS-2");
-      const attempts: number[] = [];
-      const failed = statusEvent(world.hub, task.id, "failed");
-      // Queued with no job (as before an upgrade): the worker sends it once as it starts.
-      // The run crashes before claiming (the database refused it, say): the job fails.
-      await world.worker(() => {
-        attempts.push(Date.now());
-        return Promise.reject(new Error("claim failed"));
-      });
-      await failed;
+    const task = await world.queued("BOSS-2");
+    const attempts: number[] = [];
+    const failed = statusEvent(world.hub, task.id, "failed");
+    // Queued with no job (as before an upgrade): the worker sends it once as it starts.
+    // The run crashes before claiming (the database refused it, say): the job fails.
+    await world.worker(() => {
+      attempts.push(Date.now());
+      return Promise.reject(new Error("claim failed"));
+    });
+    await failed;
 
-      const stored = await world.store.get(task.id);
-      expect({ status: stored?.status, code: stored?.error?.code }).toEqual({
-        status: "failed",
-        code: "queue_failed",
-      });
-      expect(stored?.error?.message).toBe(
-        "No worker could start this task after 2 attempts; retry it, and if it fails again an admin should read the workers' logs",
-      );
-      // The first attempt and one retry (RETRY_LIMIT 1), the retry at least the delay later.
-      expect(attempts).toHaveLength(2);
-      expect((attempts[1] ?? 0) - (attempts[0] ?? 0)).toBeGreaterThanOrEqual(1000);
-      expect(await world.jobStates(task.id)).toEqual(["failed"]);
-      await eventually(
-        async () => (await (await world.jobQueue()).stats()).deadTaskRuns,
-        { waiting: 0, active: 0, retrying: 0 },
-        "the dead letter handled",
-      );
-    } finally {
-      await world.close();
-    }
+    const stored = await world.store.get(task.id);
+    expect({ status: stored?.status, code: stored?.error?.code }).toEqual({
+      status: "failed",
+      code: "queue_failed",
+    });
+    expect(stored?.error?.message).toBe(
+      "No worker could start this task after 2 attempts; retry it, and if it fails again an admin should read the workers' logs",
+    );
+    // The first attempt and one retry (RETRY_LIMIT 1), the retry at least the delay later.
+    expect(attempts).toHaveLength(2);
+    expect((attempts[1] ?? 0) - (attempts[0] ?? 0)).toBeGreaterThanOrEqual(1000);
+    expect(await world.jobStates(task.id)).toEqual(["failed"]);
+    await world.deadLettersHandled();
   }, 60_000);
 
   it("leaves a dead letter alone when its task is no longer queued", async () => {
     const world = await queueWorld();
-    try {
-      const task = await world.queued("BOSS-3");
-      await world.store.transition(task.id, ["queued"], { status: "cancelled" });
-      const attempts: string[] = [];
-      await world.worker((taskId) => {
-        attempts.push(taskId);
-        return Promise.reject(new Error("claim failed"));
-      });
-      await (await world.jobQueue()).sendTaskRun(task.id);
-      await eventually(() => world.jobStates(task.id), ["failed"], "the job dead-lettered");
-      const stats = await world.jobQueue();
-      await eventually(
-        async () => (await stats.stats()).deadTaskRuns,
-        { waiting: 0, active: 0, retrying: 0 },
-        "the dead letter handled",
-      );
-      expect(attempts).toEqual([task.id, task.id]);
-      expect((await world.store.get(task.id))?.status).toBe("cancelled");
-    } finally {
-      await world.close();
-    }
+    const task = await world.queued("BOSS-3");
+    await world.store.transition(task.id, ["queued"], { status: "cancelled" });
+    const attempts: string[] = [];
+    await world.worker((taskId) => {
+      attempts.push(taskId);
+      return Promise.reject(new Error("claim failed"));
+    });
+    await (await world.jobQueue()).sendTaskRun(task.id);
+    await eventually(() => world.jobStates(task.id), ["failed"], "the job dead-lettered");
+    await world.deadLettersHandled();
+    expect(attempts).toEqual([task.id, task.id]);
+    expect((await world.store.get(task.id))?.status).toBe("cancelled");
   }, 60_000);
 
   it("takes no more jobs than free slots, and a graceful stop leaves the rest to another worker", async () => {
     const world = await queueWorld();
-    try {
-      const first = await world.queued("BOSS-4");
-      const second = await world.queued("BOSS-5");
-      const sender = await world.jobQueue();
-      await sender.sendTaskRun(first.id);
-      await sender.sendTaskRun(second.id);
-      const runsA = scriptedRuns(world);
-      runsA.hold(first.id);
-      const startedA = runsA.started(first.id);
-      const workerA = await world.worker(runsA.run, 1);
-      await startedA;
-      // One slot, one job: the second waits in the queue, not in this worker.
-      expect(workerA.runner.load).toEqual({ running: 1, pending: 0 });
-      expect((await sender.stats()).taskRuns).toEqual({ waiting: 1, active: 1, retrying: 0 });
+    const first = await world.queued("BOSS-4");
+    const second = await world.queued("BOSS-5");
+    const sender = await world.jobQueue();
+    await sender.sendTaskRun(first.id);
+    await sender.sendTaskRun(second.id);
+    const runsA = scriptedRuns(world);
+    const startedA = runsA.hold(first.id);
+    const workerA = await world.worker(runsA.run, 1);
+    await startedA;
+    // One slot, one job: the second waits in the queue, not in this worker.
+    expect(workerA.runner.load).toEqual({ running: 1, pending: 0 });
+    expect((await sender.stats()).taskRuns).toEqual({ waiting: 1, active: 1, retrying: 0 });
 
-      await workerA.control.stop();
-      // The stopped run's job is settled; the unfetched one still waits for a worker.
-      expect(await world.jobStates(first.id)).toEqual(["completed"]);
-      expect(await world.jobStates(second.id)).toEqual(["created"]);
-      expect(runsA.ran).toEqual([first.id]);
+    await workerA.control.stop();
+    // The stopped run's job is settled; the unfetched one still waits for a worker.
+    expect(await world.jobStates(first.id)).toEqual(["completed"]);
+    expect(await world.jobStates(second.id)).toEqual(["created"]);
+    expect(runsA.ran).toEqual([first.id]);
 
-      const runsB = scriptedRuns(world);
-      await world.worker(runsB.run, 1);
-      await eventually(() => world.jobStates(second.id), ["completed"], "the second job run");
-      expect(runsB.ran).toEqual([second.id]);
-      expect((await world.store.get(second.id))?.status).toBe("completed");
-    } finally {
-      await world.close();
-    }
+    const runsB = scriptedRuns(world);
+    await world.worker(runsB.run, 1);
+    await eventually(() => world.jobStates(second.id), ["completed"], "the second job run");
+    expect(runsB.ran).toEqual([second.id]);
+    expect((await world.store.get(second.id))?.status).toBe("completed");
   }, 60_000);
 
   it("keeps one review schedule for the cluster, and one process runs each of its ticks", async () => {
     const world = await queueWorld();
-    try {
-      const runs: string[] = [];
-      for (const name of ["a", "b"]) {
-        const jobs = await world.jobQueue();
-        await jobs.workReviewSchedule("0 2 * * *", "Europe/Paris", () => {
-          runs.push(name);
-          return Promise.resolve();
-        });
-      }
-      const { rows } = await world.db.pool.query(
-        "SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name",
-      );
-      expect(rows).toEqual([
-        { name: QUEUES.reviewRun, cron: "0 2 * * *", timezone: "Europe/Paris" },
-      ]);
-      // A tick, as pg-boss's clock sends it at 02:00: one job in the review queue.
-      await world.db.pool.query(
-        "INSERT INTO pgboss.job (name, data, policy) VALUES ($1, '{}', 'short')",
-        [QUEUES.reviewRun],
-      );
-      const states = async () =>
-        (
-          await world.db.pool.query<{ state: string }>(
-            "SELECT state::text AS state FROM pgboss.job WHERE name = $1",
-            [QUEUES.reviewRun],
-          )
-        ).rows.map((row) => row.state);
-      await eventually(states, ["completed"], "the tick's review run done");
-      expect(runs).toHaveLength(1);
-    } finally {
-      await world.close();
+    const runs: string[] = [];
+    for (const name of ["a", "b"]) {
+      const jobs = await world.jobQueue();
+      await jobs.workReviewSchedule("0 2 * * *", "Europe/Paris", () => {
+        runs.push(name);
+        return Promise.resolve();
+      });
     }
+    const { rows } = await world.db.pool.query(
+      "SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name",
+    );
+    expect(rows).toEqual([{ name: QUEUES.reviewRun, cron: "0 2 * * *", timezone: "Europe/Paris" }]);
+    // A tick, as pg-boss's clock sends it at 02:00: one job in the review queue.
+    await world.db.pool.query(
+      "INSERT INTO pgboss.job (name, data, policy) VALUES ($1, '{}', 'short')",
+      [QUEUES.reviewRun],
+    );
+    const states = async () =>
+      (
+        await world.db.pool.query<{ state: string }>(
+          "SELECT state::text AS state FROM pgboss.job WHERE name = $1",
+          [QUEUES.reviewRun],
+        )
+      ).rows.map((row) => row.state);
+    await eventually(states, ["completed"], "the tick's review run done");
+    expect(runs).toHaveLength(1);
   }, 60_000);
 
   it("hands a task queued on an API node to a worker node through a job", async () => {
@@ -327,8 +317,7 @@ describe("task runs through pg-boss on PostgreSQL", () => {
       });
       expect(services.status).toBe(200);
       const body = ServicesResponseSchema.parse(await services.json());
-      const idle = { waiting: 0, active: 0, retrying: 0 };
-      expect(body.queue).toEqual({ taskRuns: idle, deadTaskRuns: idle, reviewRuns: idle });
+      expect(body.queue).toEqual({ taskRuns: IDLE, deadTaskRuns: IDLE, reviewRuns: IDLE });
     } finally {
       await cluster.close();
     }

@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { createGitWorkspaces } from "../../server/adapters/git/index.js";
 import {
   commitAndPush,
+  fixtureRepoConfig,
   git,
   makeBareRepo,
   TempDirs,
@@ -13,14 +14,6 @@ import {
 const tmp = new TempDirs();
 let remote: BareRepo;
 let root: string;
-const repo = (cloneUrl: string) => ({
-  jiraProject: "CALC",
-  github: "acme/calc",
-  baseBranch: "main",
-  cloneUrl,
-  testCommand: null,
-  reviewers: [],
-});
 
 beforeAll(async () => {
   remote = await makeBareRepo(tmp);
@@ -35,7 +28,7 @@ describe("checking out a pull request for review", () => {
     });
     await commitAndPush(remote, "main", { "NEWS.md": "later on main\n" });
     const workspaces = createGitWorkspaces({ root, logger: pino({ level: "silent" }) });
-    const ws = await workspaces.checkoutPullRequest(repo(remote.bare), "review-a", {
+    const ws = await workspaces.checkoutPullRequest(fixtureRepoConfig(remote.bare), "review-a", {
       number: 1,
       headRef: "feature/x",
       headSha: head,
@@ -58,7 +51,7 @@ describe("checking out a pull request for review", () => {
     git(remote.bare, "update-ref", "refs/pull/7/head", forkHead);
     git(remote.bare, "branch", "-D", "fork-tmp");
     const workspaces = createGitWorkspaces({ root, logger: pino({ level: "silent" }) });
-    const ws = await workspaces.checkoutPullRequest(repo(remote.bare), "review-b", {
+    const ws = await workspaces.checkoutPullRequest(fixtureRepoConfig(remote.bare), "review-b", {
       number: 7,
       headRef: "feature-in-fork",
       headSha: forkHead,
@@ -68,7 +61,7 @@ describe("checking out a pull request for review", () => {
     await workspaces.remove("review-b");
 
     await expect(
-      workspaces.checkoutPullRequest(repo(remote.bare), "review-c", {
+      workspaces.checkoutPullRequest(fixtureRepoConfig(remote.bare), "review-c", {
         number: 8,
         headRef: "gone",
         headSha: "f".repeat(40),

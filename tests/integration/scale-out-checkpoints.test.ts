@@ -1,79 +1,26 @@
-import path from "node:path";
 import { TAKEOVER_RESUME_MESSAGE } from "../../server/domain/tasks/turn-checkpoint.js";
-import { createTestDatabaseUrl, type TestDatabaseUrl } from "../support/postgres-database.js";
-import {
-  calcTickets,
-  startReliabilityEnv,
-  type ReliabilityEnv,
-} from "../support/reliability-env.js";
-import { calcFixScript, ticketOf, type Holds } from "../support/reliability-scripts.js";
-import {
-  apiClient,
-  spawnServer,
-  spawnWorker,
-  waitFor,
-  waitForFinal,
-  type ServerProcess,
-} from "../support/reliability-server.js";
+import { ticketOf } from "../support/reliability-scripts.js";
+import { waitFor, waitForFinal, type ServerProcess } from "../support/reliability-server.js";
+import { loggedAt, useScaleOutWorld } from "../support/scale-out-world.js";
 
 // Issue 15's takeover with turn checkpoints, as production runs it: one API process and
 // two workers on PostgreSQL, each with its own DATA_DIR. A worker is killed -9 in the
 // middle of the fix turn, after the analysis turn completed; the other worker resumes
 // the same Codex thread from the analysis turn's checkpoint.
 
-/** A lease short enough that a dead worker's task is taken over within seconds. */
-const LEASE_MS = 3000;
-
-/** Whether a process logged `msg` for this task (pino JSON lines carry `taskId`). */
-function logged(proc: ServerProcess, msg: string, taskId: string): boolean {
-  return proc.logs.some((line) => {
-    if (!line.includes(taskId) || !line.includes(`"${msg}"`)) return false;
-    const parsed = JSON.parse(line) as { msg?: string; taskId?: string };
-    return parsed.msg === msg && parsed.taskId === taskId;
-  });
-}
-
 describe("scale-out with turn checkpoints", () => {
-  const holds: Holds = { analyze: new Set(), fix: new Set() };
-  let world: ReliabilityEnv;
-  let database: TestDatabaseUrl;
-  const processes: ServerProcess[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabaseUrl();
-    world = await startReliabilityEnv({
-      scripts: [calcFixScript(holds)],
-      tickets: calcTickets(2),
-      env: {
-        DATABASE_URL: database.url,
-        SESSION_SECRET: "checkpoint-session-secret-0123456789abcdef",
-        TASK_LEASE_MS: String(LEASE_MS),
-        MAX_CONCURRENT_TASKS: "1",
-      },
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const proc of processes) await proc.kill9();
-    await world.close();
-    await database.drop();
+  const cluster = useScaleOutWorld({
+    tickets: 2,
+    sessionSecret: "checkpoint-session-secret-0123456789abcdef",
   });
-
-  const envOf = (name: string, extra: Record<string, string> = {}) => ({
-    ...world.env,
-    DATA_DIR: path.join(world.dataDir, name),
-    ...extra,
-  });
+  const { holds } = cluster;
+  const logged = (proc: ServerProcess, msg: string, taskId: string) =>
+    loggedAt(proc, msg, taskId) !== undefined;
 
   it("resumes the same thread on the other worker after a kill -9 mid-turn; one PR, one comment", async () => {
     const started = Date.now();
-    const [apiNode, workerA, workerB] = await Promise.all([
-      spawnServer(envOf("api", { PATCHBOARD_ROLE: "api" })),
-      spawnWorker(envOf("worker-a")),
-      spawnWorker(envOf("worker-b")),
-    ]);
-    processes.push(apiNode, workerA, workerB);
-    const api = apiClient(apiNode.url);
+    const world = cluster.world();
+    const { apiNode, workerA, workerB, api } = await cluster.startNodes();
 
     // CALC-1's fix turn stalls on the model after its patch: the analysis turn is done
     // and checkpointed, the fix turn is not.

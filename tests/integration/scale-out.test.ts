@@ -1,22 +1,9 @@
-import path from "node:path";
 import type { Task } from "../../shared/task.js";
 import { RESTART_MESSAGE } from "../../server/domain/tasks/recover-task.js";
-import { createTestDatabaseUrl, type TestDatabaseUrl } from "../support/postgres-database.js";
-import {
-  API_TOKENS,
-  calcTickets,
-  startReliabilityEnv,
-  type ReliabilityEnv,
-} from "../support/reliability-env.js";
-import { calcFixScript, ticketOf, type Holds } from "../support/reliability-scripts.js";
-import {
-  apiClient,
-  spawnServer,
-  spawnWorker,
-  waitFor,
-  waitForFinal,
-  type ServerProcess,
-} from "../support/reliability-server.js";
+import { API_TOKENS } from "../support/reliability-env.js";
+import { ticketOf } from "../support/reliability-scripts.js";
+import { waitFor, waitForFinal } from "../support/reliability-server.js";
+import { loggedAt, useScaleOutWorld } from "../support/scale-out-world.js";
 import { openSseClient, type SseClient } from "../support/sse-client.js";
 
 // Patchboard scaled out as production runs it: one API process (`server/main.ts`,
@@ -25,69 +12,25 @@ import { openSseClient, type SseClient } from "../support/sse-client.js";
 // the scripted model run in this process. A worker is killed -9 mid-turn, a task is
 // cancelled through the API node while a worker runs it, and the dead worker comes back.
 
-/** A lease short enough that a dead worker's task is taken over within seconds. */
-const LEASE_MS = 3000;
-
-/** When a process logged `msg` for this task (pino JSON lines carry `taskId` and an ISO `time`). */
-function logged(proc: ServerProcess, msg: string, taskId: string): { time: number } | undefined {
-  for (const line of proc.logs) {
-    if (!line.includes(taskId) || !line.includes(`"${msg}"`)) continue;
-    const parsed = JSON.parse(line) as { msg?: string; taskId?: string; time?: string };
-    if (parsed.msg === msg && parsed.taskId === taskId) {
-      return { time: Date.parse(parsed.time ?? "") };
-    }
-  }
-  return undefined;
-}
-
 describe("scale-out: one API node and two workers on PostgreSQL", () => {
-  const holds: Holds = { analyze: new Set(), fix: new Set() };
-  let world: ReliabilityEnv;
-  let database: TestDatabaseUrl;
-  const processes: ServerProcess[] = [];
+  const cluster = useScaleOutWorld({
+    tickets: 10,
+    sessionSecret: "scale-out-session-secret-0123456789abcdef",
+  });
+  const { holds } = cluster;
   const clients: SseClient[] = [];
 
-  beforeAll(async () => {
-    // An empty database: the three processes migrate it as they start, under the lock.
-    database = await createTestDatabaseUrl();
-    world = await startReliabilityEnv({
-      scripts: [calcFixScript(holds)],
-      tickets: calcTickets(10),
-      env: {
-        DATABASE_URL: database.url,
-        SESSION_SECRET: "scale-out-session-secret-0123456789abcdef",
-        TASK_LEASE_MS: String(LEASE_MS),
-        // One agent per worker: two on a 2-core machine, and a killed worker holds
-        // exactly the task it was killed in.
-        MAX_CONCURRENT_TASKS: "1",
-      },
-    });
-  }, 120_000);
-
-  afterAll(async () => {
+  // Registered after the world's: runs before it, so no stream outlives its server.
+  afterAll(() => {
     for (const client of clients) client.close();
-    for (const proc of processes) await proc.kill9();
-    await world.close();
-    await database.drop();
-  });
-
-  const envOf = (name: string, extra: Record<string, string> = {}) => ({
-    ...world.env,
-    DATA_DIR: path.join(world.dataDir, name),
-    ...extra,
   });
 
   it("finishes every task across workers after a kill -9, streams across nodes, cancels and rejoins", async () => {
     const started = Date.now();
-    const [apiNode, workerA, workerB] = await Promise.all([
-      spawnServer(envOf("api", { PATCHBOARD_ROLE: "api" })),
-      spawnWorker(envOf("worker-a")),
-      spawnWorker(envOf("worker-b")),
-    ]);
-    processes.push(apiNode, workerA, workerB);
-    const api = apiClient(apiNode.url);
+    const world = cluster.world();
+    const { apiNode, workerA, workerB, api } = await cluster.startNodes();
     const workers = [workerA, workerB];
-    const runsOn = (taskId: string) => workers.find((w) => logged(w, "task started", taskId));
+    const runsOn = (taskId: string) => workers.find((w) => loggedAt(w, "task started", taskId));
 
     // CALC-1's analysis stalls on the model, so its worker is mid-turn when it dies.
     holds.analyze.add("CALC-1");
@@ -119,14 +62,13 @@ describe("scale-out: one API node and two workers on PostgreSQL", () => {
     const killedAt = Date.now();
     // The survivor takes CALC-1 over once the dead worker's lease expired.
     await waitFor("the survivor to take CALC-1 over", () =>
-      logged(survivor, "task taken over", first.task.id),
+      loggedAt(survivor, "task taken over", first.task.id),
     );
     const takeoverMs = Date.now() - killedAt;
 
     // The dead worker comes back on its DATA_DIR (same worker id) and joins while the
     // survivor is still working through the queue.
-    const restarted = await spawnWorker(envOf(victim === workerA ? "worker-a" : "worker-b"));
-    processes.push(restarted);
+    const restarted = await cluster.startWorker(victim === workerA ? "worker-a" : "worker-b");
     workers.splice(workers.indexOf(victim), 1, restarted);
 
     // Cancel through the API node stops the run on whichever worker has it within 2 s.
@@ -150,7 +92,7 @@ describe("scale-out: one API node and two workers on PostgreSQL", () => {
     const stopped = await waitFor(
       "the worker to stop the cancelled run",
       () =>
-        logged(runner, "task no longer running here; the run stops without writing", toCancel.id),
+        loggedAt(runner, "task no longer running here; the run stops without writing", toCancel.id),
       10_000,
       50,
     );
@@ -170,7 +112,9 @@ describe("scale-out: one API node and two workers on PostgreSQL", () => {
       "cancelled:no pull request",
     );
     // CALC-1 was queued again by the takeover and started afresh on a live worker.
-    expect([survivor, restarted].some((w) => logged(w, "task started", first.task.id))).toBe(true);
+    expect([survivor, restarted].some((w) => loggedAt(w, "task started", first.task.id))).toBe(
+      true,
+    );
     const requests = (await api.events(first.task.id)).filter((e) => e.type === "task.request");
     expect(requests.map((e) => e.payload)).toEqual([
       expect.objectContaining({ action: "create" }),
@@ -190,7 +134,7 @@ describe("scale-out: one API node and two workers on PostgreSQL", () => {
       }),
     ).toEqual(finals.map((task) => `${task.ticketKey ?? ""}: 1 pull request, 1 comment`));
     // The restarted worker took tasks from the queue once it joined.
-    const onRestarted = ids.filter((id) => logged(restarted, "task started", id));
+    const onRestarted = ids.filter((id) => loggedAt(restarted, "task started", id));
     expect(onRestarted.length).toBeGreaterThanOrEqual(1);
 
     // The SSE client on the API node saw the watched task's whole log, in order, and `end`.

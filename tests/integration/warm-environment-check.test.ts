@@ -2,21 +2,16 @@ import { readdirSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pino from "pino";
-import {
-  createEnvironmentFiles,
-  createGitWorkspaces,
-  type WorkspaceUpkeep,
-} from "../../server/adapters/git/index.js";
-import type { EnvironmentDeps } from "../../server/domain/environment/environment-settings.js";
+import { createGitWorkspaces, type WorkspaceUpkeep } from "../../server/adapters/git/index.js";
 import { prepareWarmWorktree } from "../../server/domain/environment/prepare-warm-worktree.js";
 import type { Workspaces } from "../../server/domain/ports/workspaces.js";
 import type { RepoConfig } from "../../server/domain/repo-config.js";
-import { RepoRegistry } from "../../server/domain/repo-registry.js";
 import type { TaskDeps } from "../../server/domain/task-deps.js";
 import { runTask } from "../../server/domain/tasks/run-task.js";
 import { calcFixTask, domainHarness } from "../support/fakes/domain-harness.js";
 import { FakeAgent } from "../support/fakes/fake-agent.js";
 import { FakeSandbox } from "../support/fakes/fake-sandbox.js";
+import { testEnvironmentDeps } from "../support/environment-fixtures.js";
 import {
   commitAndPush,
   fixtureRepoConfig,
@@ -63,17 +58,7 @@ async function world(): Promise<World> {
   const dataDir = await tmp.make("patchboard-warm-env-");
   const repo: RepoConfig = { ...fixtureRepoConfig(remote.bare), setupCommand: "npm ci" };
   const sandbox = new FakeSandbox();
-  const environment: EnvironmentDeps = {
-    sandbox,
-    environments: createEnvironmentFiles({ root: path.join(dataDir, "environments") }),
-    settings: {
-      path: "/usr/bin:/bin",
-      setupTimeoutMs: 30_000,
-      testTimeoutMs: 30_000,
-      setupEnv: {},
-    },
-    logger: silent,
-  };
+  const environment = testEnvironmentDeps(dataDir, sandbox, silent);
   const root = path.join(dataDir, "workspaces");
   const workspaces = createGitWorkspaces({
     root,
@@ -83,13 +68,13 @@ async function world(): Promise<World> {
       prepareWarmWorktree(environment, { repo: r, dir, commit, signal }),
   });
   const agent = new FakeAgent(() => undefined).script({ error: new Error("the test ends here") });
+  // The harness registers `repo`; the task runs on the real workspaces over its remote.
   const h = domainHarness({}, repo);
   const deps: TaskDeps = {
     ...h.deps,
     workspaces,
     agent,
     environment,
-    repos: new RepoRegistry([repo]),
   };
   await workspaces.warmUp([repo]);
   const warmParent = path.join(root, "warm", "acme__calc");

@@ -9,7 +9,6 @@ import type {
   CodingAgent,
 } from "../../server/domain/ports/coding-agent.js";
 import type { Workspaces } from "../../server/domain/ports/workspaces.js";
-import { RepoRegistry } from "../../server/domain/repo-registry.js";
 import type { TaskDeps } from "../../server/domain/task-deps.js";
 import { runTask } from "../../server/domain/tasks/run-task.js";
 import { calcFixTask, domainHarness } from "../support/fakes/domain-harness.js";
@@ -69,12 +68,12 @@ async function world(agent: CodingAgent): Promise<World> {
   const root = path.join(await tmp.make("patchboard-refill-"), "workspaces");
   const workspaces = createGitWorkspaces({ root, logger: silent, warmWorktrees: 2 });
   const repo = fixtureRepoConfig(remote.bare);
+  // The harness registers `repo`; the task runs on the real workspaces over its remote.
   const h = domainHarness({}, repo);
   const deps: TaskDeps = {
     ...h.deps,
     workspaces,
     agent,
-    repos: new RepoRegistry([repo]),
   };
   await workspaces.warmUp([repo]);
   return {

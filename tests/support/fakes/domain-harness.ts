@@ -8,7 +8,8 @@ import type { NewTask } from "../../../server/domain/ports/task-store.js";
 import { runTask } from "../../../server/domain/tasks/run-task.js";
 import { TaskRunner } from "../../../server/domain/tasks/task-runner.js";
 import { InMemoryTaskStore } from "../in-memory-task-store.js";
-import { FakeAgent } from "./fake-agent.js";
+import { createFixTask } from "../../../server/domain/tasks/create-fix-task.js";
+import { FakeAgent, type FakeTurn } from "./fake-agent.js";
 import { FakeCodeHost } from "./fake-code-host.js";
 import { FakeTracker } from "./fake-tracker.js";
 import { FakeWorkspaces } from "./fake-workspaces.js";
@@ -142,4 +143,34 @@ export function analysisJson(overrides: Record<string, unknown> = {}): string {
     notFixableReason: null,
     ...overrides,
   });
+}
+
+/** The person who asks for fixes in the domain's tests. */
+export const PM = { email: "pm@acme.test", name: "Pat", role: "pm" as const };
+
+/** What the calc bug's fix writes to `src/add.js`: `+` where the bug had `-`. */
+export const FIXED_ADD = "export const add = (a, b) => a + b;";
+
+/** The fix turn after the analysis that fixes the calc bug and runs its tests, green. */
+export const GREEN_FIX_TURN: FakeTurn = {
+  writes: { "src/add.js": FIXED_ADD },
+  commands: [{ command: "bash -lc 'npm test'", exitCode: 0 }],
+  final: "Changed - to + in add().",
+};
+
+/** The smallest fix turn after the analysis: one file written, the tests pass. */
+export const SMALL_FIX_TURN: FakeTurn = {
+  writes: { "a.js": "fixed" },
+  commands: [{ command: "npm test", exitCode: 0 }],
+  final: "fixed",
+};
+
+/**
+ * Files the calc ticket `key` in the fake tracker and asks for its fix as {@link PM}, as a
+ * click does; the runner starts the task (await `h.runner.idle()` for its end).
+ */
+export async function startCalcFix(h: ReturnType<typeof domainHarness>, key = "CALC-1") {
+  h.tracker.add({ key, summary: "Adding two numbers gives the wrong total" });
+  const { task } = await createFixTask(h.deps, { ticketKey: key, user: PM });
+  return task;
 }

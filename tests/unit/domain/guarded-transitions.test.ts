@@ -1,5 +1,5 @@
 import { createFixTask } from "../../../server/domain/tasks/create-fix-task.js";
-import { analysisJson, domainHarness } from "../../support/fakes/domain-harness.js";
+import { analysisJson, domainHarness, SMALL_FIX_TURN } from "../../support/fakes/domain-harness.js";
 
 const pm = { email: "pm@acme.test", name: "Pat", role: "pm" as const };
 
@@ -21,15 +21,7 @@ describe("every transition of a run is conditional on the task still running", (
     const h = domainHarness();
     h.tracker.add({ key: "CALC-1" });
     const fixTurn = gate();
-    h.agent.script(
-      { final: analysisJson() },
-      {
-        writes: { "a.js": "fixed" },
-        commands: [{ command: "npm test", exitCode: 0 }],
-        final: "fixed",
-        gate: fixTurn.promise,
-      },
-    );
+    h.agent.script({ final: analysisJson() }, { ...SMALL_FIX_TURN, gate: fixTurn.promise });
     const { task } = await createFixTask(h.deps, { ticketKey: "CALC-1", user: pm });
     await vi.waitFor(async () => expect((await h.store.get(task.id))?.phase).toBe("fixing"));
     // Cancelled in the database only, as an API node without the run does it.

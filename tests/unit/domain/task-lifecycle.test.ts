@@ -4,7 +4,7 @@ import { createFixTask } from "../../../server/domain/tasks/create-fix-task.js";
 import { createPromptTask } from "../../../server/domain/tasks/create-prompt-task.js";
 import { retryTask } from "../../../server/domain/tasks/retry-task.js";
 import { sendFollowUp } from "../../../server/domain/tasks/send-follow-up.js";
-import { analysisJson, domainHarness } from "../../support/fakes/domain-harness.js";
+import { analysisJson, domainHarness, SMALL_FIX_TURN } from "../../support/fakes/domain-harness.js";
 
 const pm = { email: "pm@acme.test", name: "Pat", role: "pm" as const };
 const eng = { email: "eng@acme.test", name: "Eve", role: "engineer" as const };
@@ -66,14 +66,7 @@ describe("task lifecycle", () => {
   it("retries a failed publish without asking the agent again, opening one pull request", async () => {
     const h = domainHarness();
     h.tracker.add({ key: "CALC-1" });
-    h.agent.script(
-      { final: analysisJson() },
-      {
-        writes: { "a.js": "fixed" },
-        commands: [{ command: "npm test", exitCode: 0 }],
-        final: "fixed",
-      },
-    );
+    h.agent.script({ final: analysisJson() }, SMALL_FIX_TURN);
     h.codeHost.failCreateOnce = new AppError("github_unavailable", "GitHub is down");
     const { task } = await createFixTask(h.deps, { ticketKey: "CALC-1", user: pm });
     await h.runner.idle();
@@ -102,19 +95,11 @@ describe("task lifecycle", () => {
   it("runs a follow-up on the same thread and comments on the same pull request", async () => {
     const h = domainHarness();
     h.tracker.add({ key: "CALC-1" });
-    h.agent.script(
-      { final: analysisJson() },
-      {
-        writes: { "a.js": "fixed" },
-        commands: [{ command: "npm test", exitCode: 0 }],
-        final: "fixed",
-      },
-      {
-        writes: { "a.test.js": "test" },
-        commands: [{ command: "npm test", exitCode: 0 }],
-        final: "added a test",
-      },
-    );
+    h.agent.script({ final: analysisJson() }, SMALL_FIX_TURN, {
+      writes: { "a.test.js": "test" },
+      commands: [{ command: "npm test", exitCode: 0 }],
+      final: "added a test",
+    });
     const { task } = await createFixTask(h.deps, { ticketKey: "CALC-1", user: pm });
     await h.runner.idle();
     await sendFollowUp(h.deps, {
@@ -264,14 +249,7 @@ describe("publishing after a Jira outage", () => {
   it("links the pull request on the ticket when a retry finds the PR already open", async () => {
     const h = domainHarness();
     h.tracker.add({ key: "CALC-1" });
-    h.agent.script(
-      { final: analysisJson() },
-      {
-        writes: { "a.js": "fixed" },
-        commands: [{ command: "npm test", exitCode: 0 }],
-        final: "fixed",
-      },
-    );
+    h.agent.script({ final: analysisJson() }, SMALL_FIX_TURN);
     h.tracker.commentError = new AppError("jira_unavailable", "Jira is down");
     const { task } = await createFixTask(h.deps, { ticketKey: "CALC-1", user: pm });
     await h.runner.idle();

@@ -3,11 +3,16 @@ import {
   RESTART_MESSAGE,
 } from "../../../server/domain/tasks/recover-task.js";
 import { TAKEOVER_RESUME_MESSAGE } from "../../../server/domain/tasks/turn-checkpoint.js";
-import { createFixTask } from "../../../server/domain/tasks/create-fix-task.js";
 import type { TurnCheckpoint } from "../../../server/domain/ports/turn-checkpoints.js";
-import { analysisJson, calcFixTask, domainHarness } from "../../support/fakes/domain-harness.js";
+import {
+  analysisJson,
+  calcFixTask,
+  domainHarness,
+  FIXED_ADD,
+  GREEN_FIX_TURN,
+  startCalcFix,
+} from "../../support/fakes/domain-harness.js";
 
-const pm = { email: "pm@acme.test", name: "Pat", role: "pm" as const };
 const ROLLOUT = "sessions/2030/01/01/rollout-2030-01-01T00-00-00-thread-1.jsonl";
 
 /** What the fake workspaces' checkpoint holds: the worktree's files as JSON. */
@@ -41,16 +46,8 @@ async function leftRunningElsewhere(h: ReturnType<typeof domainHarness>, key: st
 describe("turn checkpoints", () => {
   it("stores the thread and the worktree after every completed turn, the latest replacing the one before", async () => {
     const h = domainHarness();
-    h.agent.script(
-      { final: analysisJson() },
-      {
-        writes: { "src/add.js": "export const add = (a, b) => a + b;" },
-        commands: [{ command: "bash -lc 'npm test'", exitCode: 0 }],
-        final: "Changed - to + in add().",
-      },
-    );
-    h.tracker.add({ key: "CALC-1", summary: "Adding two numbers gives the wrong total" });
-    const { task } = await createFixTask(h.deps, { ticketKey: "CALC-1", user: pm });
+    h.agent.script({ final: analysisJson() }, GREEN_FIX_TURN);
+    const task = await startCalcFix(h, "CALC-1");
     await h.runner.idle();
 
     const turns = (await h.store.listEvents(task.id)).filter((e) => e.type === "task.turn");
@@ -66,7 +63,7 @@ describe("turn checkpoints", () => {
         .split("\n"),
     ).toHaveLength(3);
     expect(filesOf(saved?.changes ?? new Uint8Array())).toEqual({
-      "src/add.js": "export const add = (a, b) => a + b;",
+      "src/add.js": FIXED_ADD,
     });
   });
 
@@ -119,7 +116,7 @@ describe("turn checkpoints", () => {
     });
     await h.tracker.addComment("CALC-5", `Pull request: ${pr.url}`);
     h.agent.script({
-      writes: { "src/add.js": "export const add = (a, b) => a + b;" },
+      writes: { "src/add.js": FIXED_ADD },
       commands: [{ command: "bash -lc 'npm test'", exitCode: 0 }],
       final: "Finished the fix.",
     });
