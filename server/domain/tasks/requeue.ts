@@ -8,6 +8,14 @@ import type { TaskDeps } from "../task-deps.js";
 import { changeStatus } from "./change-status.js";
 import { endedRun, recordRequest } from "./record-request.js";
 
+/** What a person (or GitHub, or Jira) asked for when a finished task goes back in the queue. */
+export interface RequeueRequest {
+  action: "retry" | "follow_up";
+  message: string | null;
+  by: string;
+  source?: RequestSource;
+}
+
 /**
  * Puts a finished task back in the queue for more work (retry, follow-up). The request is
  * stored before the task is queued, so an acknowledged request survives a crash. Each
@@ -18,12 +26,7 @@ export async function requeue(
   deps: Pick<TaskDeps, "store" | "hub"> & { queue: TaskQueue; gate: RunGate },
   task: Task,
   from: TaskStatus[],
-  request: {
-    action: "retry" | "follow_up";
-    message: string | null;
-    by: string;
-    source?: RequestSource;
-  },
+  request: RequeueRequest,
 ): Promise<Task> {
   const permit = await deps.gate.take(request.by);
   try {
@@ -38,12 +41,7 @@ async function queueAgain(
   deps: Pick<TaskDeps, "store" | "hub"> & { queue: TaskQueue },
   task: Task,
   from: TaskStatus[],
-  request: {
-    action: "retry" | "follow_up";
-    message: string | null;
-    by: string;
-    source?: RequestSource;
-  },
+  request: RequeueRequest,
 ): Promise<Task> {
   await recordRequest(deps, task.id, { ...request, previous: endedRun(task) });
   let queued: Task | null;
