@@ -6,6 +6,7 @@ import { taskFilterCondition } from "./task-filters.js";
 import type { TaskFilters } from "./task-filters.js";
 import { selectSummaryRows } from "./summary-rows.js";
 import { rowToTaskSummary } from "./task-rows.js";
+import { num } from "./aggregate-number.js";
 import { FINAL_TASK_STATUSES } from "../../../shared/task-state.js";
 import type { TaskStatsQuery } from "../../domain/ports/task-stats.js";
 
@@ -18,11 +19,6 @@ const EXPORT_PAGE_SIZE = 1000;
  * block (PostgreSQL) summarize in SQL instead (`StorageDialect.summarizeTasks`).
  */
 const STATS_SLICE_ROWS = 1000;
-
-/** Aggregates may come back as strings (PostgreSQL bigint/numeric) or null (no rows). */
-function num(value: unknown): number {
-  return value === null || value === undefined ? 0 : Number(value);
-}
 
 /** Lets queued I/O and timers run before the next slice. */
 function yieldToEventLoop(): Promise<void> {

@@ -7,11 +7,7 @@ import type { PullRequestTables } from "../pull-request-store.js";
 import type { StorageSchema } from "../schema.js";
 import { taskFilterCondition } from "../task-filters.js";
 import type { TaskFilters } from "../task-filters.js";
-
-/** Aggregates come back as strings (numeric), numbers, or null (no rows). */
-function num(value: unknown): number {
-  return value === null || value === undefined ? 0 : Number(value);
-}
+import { num } from "../aggregate-number.js";
 
 /** Which grouping a row of the grouping sets belongs to. */
 type Grouping = "total" | "day" | "week" | "month" | "repo";

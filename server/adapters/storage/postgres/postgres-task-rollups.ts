@@ -4,6 +4,7 @@ import type { StorageSchema } from "../schema.js";
 import { taskFilterCondition } from "../task-filters.js";
 import type { TaskFilters } from "../task-filters.js";
 import { toIsoUtc } from "../timestamps.js";
+import { num } from "../aggregate-number.js";
 
 /** What the summary is assembled from: per-day rows, the finished count, the median. */
 export interface SummaryParts {
@@ -11,11 +12,6 @@ export interface SummaryParts {
   days: Array<Record<string, unknown>>;
   finished: number;
   medianDurationMs: number | null;
-}
-
-/** Aggregates come back as strings (numeric) or null (no rows). */
-export function num(value: unknown): number {
-  return value === null || value === undefined ? 0 : Number(value);
 }
 
 /** A filter time as a UTC day (`YYYY-MM-DD`), or null when it is not a UTC midnight. */

@@ -4,7 +4,8 @@ import type { TaskStatsResponse } from "../../../../shared/stats.js";
 import type { StorageSchema } from "../schema.js";
 import { taskFilterCondition } from "../task-filters.js";
 import type { TaskFilters } from "../task-filters.js";
-import { num, rollupFilters, summarizeFromRollups } from "./postgres-task-rollups.js";
+import { num } from "../aggregate-number.js";
+import { rollupFilters, summarizeFromRollups } from "./postgres-task-rollups.js";
 import type { SummaryParts } from "./postgres-task-rollups.js";
 
 /** The statuses a task ends in, as SQL. */
