@@ -62,8 +62,9 @@ describe("reliability: turn timeouts", () => {
       const t = await api.task(task.id);
       return isFinal(t) ? t : undefined;
     });
-    expect(failed.status).toBe("failed");
-    expect(failed.phase).toBe("fixing");
+    // The task's own error goes into the message, so a red run says why.
+    expect(failed.status, JSON.stringify(failed.error)).toBe("failed");
+    expect(failed.phase, JSON.stringify(failed.error)).toBe("fixing");
     expect(failed.error).toEqual({
       code: "codex_timeout",
       message: `The agent sent nothing for ${IDLE_MS / 1000} s and was stopped`,
