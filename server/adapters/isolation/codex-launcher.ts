@@ -1,6 +1,7 @@
 import { chmod, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { codexVendorDir } from "./find-bwrap.js";
+import { lsbReleaseShimArgs } from "./lsb-release-shim.js";
 import { namespaceArgs } from "./namespace-args.js";
 
 /** Options of {@link createCodexNamespaceLauncher}. */
@@ -49,7 +50,7 @@ export function createCodexNamespaceLauncher(
       network: true,
       cwd: spec.workdir,
     });
-    const bwrap = [options.bwrapPath, ...args].map(shellQuote).join(" ");
+    const bwrap = [options.bwrapPath, ...args, ...lsbReleaseShimArgs()].map(shellQuote).join(" ");
     const codex = shellQuote(codexBinary);
     const script = [
       "#!/bin/sh",
