@@ -204,7 +204,12 @@ describe("Codex configuration", () => {
         ignore_default_excludes: false,
         exclude: expect.arrayContaining(["CODEX_API_KEY", "*TOKEN*"]) as string[],
       },
-      features: { unbounded_connection_retries: false },
+      features: {
+        unbounded_connection_retries: false,
+        plugins: false,
+        remote_plugin: false,
+        apps: false,
+      },
     });
     expect(buildCodexConfig(null)).not.toHaveProperty("model_provider");
   });

@@ -58,7 +58,15 @@ export function buildCodexConfig(
     // A server process must not phone home or look for updates on every turn.
     analytics: { enabled: false },
     check_for_update_on_startup: false,
-    features: { unbounded_connection_retries: tuning.unboundedConnectionRetries ?? false },
+    features: {
+      unbounded_connection_retries: tuning.unboundedConnectionRetries ?? false,
+      // At every start the CLI syncs OpenAI's plugin marketplace (`git ls-remote` of a
+      // GitHub repository) and loads ChatGPT connectors: calls out of the task's
+      // namespace that an agent on a ticket never uses.
+      plugins: false,
+      remote_plugin: false,
+      apps: false,
+    },
   };
   if (baseUrl === null) return config;
   const provider: Record<string, string | number | boolean> = {
