@@ -1,5 +1,7 @@
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
-import { taskHomes } from "../../server/adapters/codex/task-homes.js";
+import { prepareTaskHomes, taskHomes } from "../../server/adapters/codex/task-homes.js";
 
 describe("taskHomes", () => {
   it("puts a task's HOME, CODEX_HOME and TMPDIR in its own directory under the root", () => {
@@ -19,4 +21,58 @@ describe("taskHomes", () => {
       );
     },
   );
+});
+
+describe("prepareTaskHomes: Codex's databases for a new thread", () => {
+  async function sharedHome(files: Record<string, string>): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "shared-codex-home-"));
+    for (const [name, content] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await writeFile(path.join(dir, name), content);
+    }
+    return dir;
+  }
+  const warmed = {
+    "state_5.sqlite": "state",
+    "logs_2.sqlite": "logs",
+    "logs_2.sqlite-wal": "wal",
+    "logs_2.sqlite-shm": "shm",
+    installation_id: "id",
+    "auth.json": "login",
+    "config.toml": "model = 'x'",
+    "sessions/2026/12/01/rollout-x-t1.jsonl": "thread",
+  };
+
+  it("copies the warmed databases, their logs and the install id into a new thread's home, nothing else", async () => {
+    const shared = await sharedHome(warmed);
+    const homes = taskHomes(await mkdtemp(path.join(os.tmpdir(), "homes-")), "task-1");
+    await prepareTaskHomes(homes, { codexHome: shared, copyLogin: false, threadId: null });
+    expect((await readdir(homes.codexHome)).sort()).toEqual([
+      "installation_id",
+      "logs_2.sqlite",
+      "logs_2.sqlite-wal",
+      "state_5.sqlite",
+    ]);
+    expect(await readFile(path.join(homes.codexHome, "state_5.sqlite"), "utf8")).toBe("state");
+  });
+
+  it("leaves a resumed thread's home, a home with databases and an unwarmed shared home alone", async () => {
+    const shared = await sharedHome(warmed);
+    const root = await mkdtemp(path.join(os.tmpdir(), "homes-"));
+    const resumed = taskHomes(root, "task-2");
+    await prepareTaskHomes(resumed, { codexHome: shared, copyLogin: false, threadId: "t9" });
+    expect(await readdir(resumed.codexHome)).toEqual([]);
+
+    const own = taskHomes(root, "task-3");
+    await mkdir(own.codexHome, { recursive: true });
+    await writeFile(path.join(own.codexHome, "state_5.sqlite"), "own");
+    await prepareTaskHomes(own, { codexHome: shared, copyLogin: false, threadId: null });
+    expect(await readdir(own.codexHome)).toEqual(["state_5.sqlite"]);
+    expect(await readFile(path.join(own.codexHome, "state_5.sqlite"), "utf8")).toBe("own");
+
+    const cold = await sharedHome({ "logs_2.sqlite": "logs", installation_id: "id" });
+    const fresh = taskHomes(root, "task-4");
+    await prepareTaskHomes(fresh, { codexHome: cold, copyLogin: false, threadId: null });
+    expect(await readdir(fresh.codexHome)).toEqual([]);
+  });
 });
