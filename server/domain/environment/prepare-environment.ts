@@ -22,8 +22,10 @@ export interface PrepareInput {
    * Whether the worktree holds nothing but its commit (a new task, a warm worktree): only
    * then does the server undo what setup changed in tracked files (a rewritten lockfile
    * must not land in the pull request). An agent's work in progress is never touched.
+   * A promise is awaited only when a command runs: a reused environment need not wait for
+   * git's walk of the worktree.
    */
-  pristine: boolean;
+  pristine: boolean | Promise<boolean>;
   signal?: AbortSignal;
   /** Where setup's and maintenance's output goes, a few chunks per second. */
   onOutput?: (source: "setup" | "maintenance", text: string) => Promise<void>;
@@ -88,7 +90,7 @@ export async function prepareEnvironment(
   const command = kind === "setup" ? setupCommand : (maintenance ?? setupCommand);
   // Forgotten first: an interrupted setup must not pass for a finished one.
   await deps.environments.writeState(workdir, null);
-  const before = input.pristine ? await deps.environments.changes(workdir) : null;
+  const before = (await input.pristine) ? await deps.environments.changes(workdir) : null;
   await input.onLog?.(`Running ${kind}: ${command}`);
   const stream = new OutputStream((text) => input.onOutput?.(kind, text) ?? Promise.resolve());
   let result: SandboxResult;

@@ -32,26 +32,36 @@ export async function prepareTaskEnvironment(ctx: RunContext): Promise<void> {
       payload: { agentsMd, instructions: repo.instructions ?? null },
     });
   };
-  // Side by side: git's walk of the worktree need not wait for the event's write.
-  const [, pristine] = await Promise.all([
-    recordContext(),
-    ctx.request.action === "create" && task.threadId === null ? isPristine(ctx) : false,
+  // Side by side: git's walk of the worktree, the event's write and the environment's
+  // own reads; a reused environment waits for the walk only to compare with the base.
+  const pristine =
+    ctx.request.action === "create" && task.threadId === null
+      ? isPristine(ctx)
+      : Promise.resolve(false);
+  // Settled (and awaited below) whatever happens first: never an unhandled rejection.
+  pristine.catch(() => undefined);
+  const context = recordContext();
+  // The environment's events follow the context's, as they always did on the Task page.
+  const recordAfterContext = async (event: Parameters<typeof record>[0]) => {
+    await context;
+    await record(event);
+  };
+  const [, prepared] = await Promise.all([
+    context,
+    prepareEnvironment(env, {
+      repo,
+      workdir: workspace.path,
+      baseSha: workspace.baseSha,
+      owner: task.id,
+      pristine,
+      signal: ctx.signal,
+      onOutput: (source, text) =>
+        recordAfterContext({ type: "task.output", payload: { source, text } }),
+      onLog: (message) =>
+        recordAfterContext({ type: "task.log", payload: { level: "info", message } }),
+    }),
   ]);
-  const prepared = await prepareEnvironment(env, {
-    repo,
-    workdir: workspace.path,
-    baseSha: workspace.baseSha,
-    owner: task.id,
-    pristine,
-    signal: ctx.signal,
-    onOutput: async (source, text) => {
-      await record({ type: "task.output", payload: { source, text } });
-    },
-    onLog: async (message) => {
-      await record({ type: "task.log", payload: { level: "info", message } });
-    },
-  });
-  if (!pristine || repo.testCommand === null) return;
+  if (!(await pristine) || repo.testCommand === null) return;
   const base = await ensureBaseline(env, {
     repo,
     workdir: workspace.path,
