@@ -92,6 +92,10 @@ async function createWorktree(
     restoring?.baseSha ??
     (remoteTip ? await gitOut(["merge-base", baseTip, remoteTip], { cwd: mirror }) : baseTip);
   const start = remoteTip ?? restoring?.baseSha ?? baseTip;
+  // The server's commits build on this, never on commits the agent makes (published-ref.ts).
+  // A ref of the mirror's own, written while the worktree is claimed or made.
+  const published = recordPublished(mirror, branch, start);
+  published.catch(() => undefined); // awaited below; a failed checkout must not leave it unhandled
   // --- warm worktree pool: claim one (a rename and a small checkout) if one is ready ---
   const warm = await ctx.warmPool.claim({ mirror, dir, branch, target: start });
   refillWhen(ctx, refillAfter, mirror, baseRef, repo);
@@ -106,8 +110,7 @@ async function createWorktree(
       cwd: mirror,
     });
   }
-  // The server's commits build on this, never on commits the agent makes (published-ref.ts).
-  await recordPublished(mirror, branch, start);
+  await published;
   // Before the metadata: a crash mid-restore leaves an unfinished worktree, made again.
   if (restoring !== undefined) await applyCheckpoint(dir, restoring.baseSha, restoring.changes);
   const meta: WorktreeMeta = {
