@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Kysely, Migration } from "kysely";
 import type { StorageDialect } from "../database.js";
+import { createStatementTrigger } from "./statement-trigger.js";
 
 /**
  * History's summary from per-day rollups on PostgreSQL (issue #15: at a million tasks the
@@ -110,21 +111,14 @@ export function taskRollupsMigration(dialect: StorageDialect): Migration {
         ["delete", "referencing old table as old_rows", apply(delta("old_rows", -1))],
       ] as const;
       for (const [event, referencing, body] of triggers) {
-        await sql
-          .raw(
-            `create function task_rollups_after_${event}() returns trigger language plpgsql as $$
-            begin
-              ${body};
-              return null;
-            end $$`,
-          )
-          .execute(db);
-        await sql
-          .raw(
-            `create trigger task_rollups_${event} after ${event} on tasks ${referencing}
-            for each statement execute function task_rollups_after_${event}()`,
-          )
-          .execute(db);
+        await createStatementTrigger(db, {
+          trigger: `task_rollups_${event}`,
+          fn: `task_rollups_after_${event}`,
+          table: "tasks",
+          event,
+          referencing,
+          body,
+        });
       }
       // The rows already there, as one insert of every task would have counted them.
       await sql.raw(apply(delta("tasks", 1))).execute(db);
