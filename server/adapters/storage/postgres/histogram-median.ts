@@ -1,12 +1,7 @@
-/**
- * One bucket of a duration histogram (migration 0014's log buckets) around a median:
- * `before` values lie in lower buckets, `count` in this one, `total` in the whole group.
- */
-export interface MedianBucket {
+/** One bucket of a duration histogram (migration 0014's log buckets) and its count. */
+export interface HistogramBucket {
   bucket: number;
   count: number;
-  before: number;
-  total: number;
 }
 
 /** The bounds [low, high) of a bucket in milliseconds: bucket 0 is 0 ms exactly. */
@@ -20,21 +15,28 @@ export function bucketBounds(bucket: number): [number, number] {
  * value is in the same bucket, so the estimate is off by less than the bucket's width,
  * e^0.1 - 1 ≈ 10.5 % of the value.
  */
-function valueAtRank(buckets: readonly MedianBucket[], rank: number): number {
-  const holding = buckets.find((b) => b.before < rank && rank <= b.before + b.count);
-  if (holding === undefined) throw new Error(`no histogram bucket holds rank ${rank}`);
-  const [low, high] = bucketBounds(holding.bucket);
-  return low + ((rank - holding.before - 0.5) / holding.count) * (high - low);
+function valueAtRank(sorted: readonly HistogramBucket[], rank: number): number {
+  let before = 0;
+  for (const { bucket, count } of sorted) {
+    if (rank <= before + count) {
+      const [low, high] = bucketBounds(bucket);
+      return low + ((rank - before - 0.5) / count) * (high - low);
+    }
+    before += count;
+  }
+  throw new Error(`no histogram bucket holds rank ${rank}`);
 }
 
 /**
- * The median estimated from the buckets holding the middle rank(s) (the mean of the
- * middle two for an even count, as `percentile_cont(0.5)`), null for an empty group.
+ * The median of a histogram (the mean of the middle two for an even count, as
+ * `percentile_cont(0.5)`), estimated within the buckets holding the middle ranks; null
+ * for an empty one. `buckets` may come in any order.
  */
-export function histogramMedian(buckets: readonly MedianBucket[]): number | null {
-  const total = buckets[0]?.total ?? 0;
+export function histogramMedian(buckets: readonly HistogramBucket[]): number | null {
+  const sorted = buckets.filter((b) => b.count > 0).sort((a, b) => a.bucket - b.bucket);
+  const total = sorted.reduce((sum, b) => sum + b.count, 0);
   if (total === 0) return null;
-  const lower = valueAtRank(buckets, Math.floor((total + 1) / 2));
+  const lower = valueAtRank(sorted, Math.floor((total + 1) / 2));
   if (total % 2 === 1) return lower;
-  return (lower + valueAtRank(buckets, total / 2 + 1)) / 2;
+  return (lower + valueAtRank(sorted, total / 2 + 1)) / 2;
 }

@@ -13,9 +13,9 @@ import {
 } from "./pull-request-groups.js";
 import type { GroupRow } from "./pull-request-groups.js";
 import {
-  countRolledUpPullRequests,
   pullRequestRollupsAnswer,
-  summarizePullRequestRollups,
+  rolledUpCounts,
+  withRolledUpMedians,
 } from "./postgres-pull-request-rollups.js";
 
 /**
@@ -108,8 +108,8 @@ export async function summarizePullRequestsExactly(
  * History's pull request figures on PostgreSQL. With no filter or only a repository, and
  * more matching pull requests than `exactUpTo`, from the rollups (migration 0016: exact
  * counts and sums, medians within one histogram bucket); otherwise exactly over
- * `pull_requests`. One repeatable-read transaction, so the count deciding between them
- * and the figures read the same snapshot.
+ * `pull_requests`. One repeatable-read transaction, so the rollups' total deciding
+ * between them and the figures read the same snapshot.
  */
 export async function summarizePostgresPullRequests(
   kysely: Kysely<StorageSchema>,
@@ -120,10 +120,12 @@ export async function summarizePostgresPullRequests(
   return kysely
     .transaction()
     .setIsolationLevel("repeatable read")
-    .execute(async (trx) =>
-      pullRequestRollupsAnswer(filters) &&
-      (await countRolledUpPullRequests(trx, filters)) > exactUpTo
-        ? summarizePullRequestRollups(trx, filters)
-        : summarizePullRequestsExactly(trx, filters),
-    );
+    .execute(async (trx) => {
+      if (!pullRequestRollupsAnswer(filters)) return summarizePullRequestsExactly(trx, filters);
+      const counts = await rolledUpCounts(trx, filters);
+      const matching = Number(counts.find((row) => row.grouping === "total")?.opened ?? 0);
+      return matching > exactUpTo
+        ? withRolledUpMedians(trx, filters, counts)
+        : summarizePullRequestsExactly(trx, filters);
+    });
 }
