@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Kysely, Migration } from "kysely";
 import type { StorageDialect } from "../database.js";
-import { createStatementTrigger } from "./statement-trigger.js";
+import { createRollupTriggers } from "./statement-trigger.js";
 
 /**
  * Per UTC day and status, the task count and token sums, on PostgreSQL: what History's
@@ -47,26 +47,13 @@ export function taskDayRollupsMigration(dialect: StorageDialect): Migration {
           input_tokens = r.input_tokens + excluded.input_tokens,
           cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
           output_tokens = r.output_tokens + excluded.output_tokens`;
-      const triggers = [
-        ["insert", "referencing new table as new_rows", apply(delta("new_rows", 1))],
-        [
-          "update",
-          "referencing old table as old_rows new table as new_rows",
-          apply(`${delta("new_rows", 1)} union all ${delta("old_rows", -1)}`),
-        ],
-        ["delete", "referencing old table as old_rows", apply(delta("old_rows", -1))],
-      ] as const;
-      for (const [event, referencing, body] of triggers) {
-        const name = `task_day_rollups_${event}`;
-        await createStatementTrigger(db, {
-          trigger: name,
-          fn: name,
-          table: "tasks",
-          event,
-          referencing,
-          body,
-        });
-      }
+      await createRollupTriggers(
+        db,
+        "tasks",
+        (event) => ({ trigger: `task_day_rollups_${event}`, fn: `task_day_rollups_${event}` }),
+        delta,
+        apply,
+      );
       // The rows already there: 0014's rollups summed, the same transaction's snapshot.
       await sql`
         insert into task_day_rollups (day, status, tasks, input_tokens, cached_input_tokens,

@@ -40,3 +40,29 @@ export async function createStatementTrigger(
     )
     .execute(db);
 }
+
+/**
+ * The insert, update and delete triggers of a rollup over `table`'s rows: each adds
+ * `delta(rows, +1)` for the rows as they are now and `delta(rows, -1)` for the rows as
+ * they were, through `apply`. `names(event)` gives each trigger's and function's names.
+ */
+export async function createRollupTriggers(
+  db: Kysely<unknown>,
+  table: string,
+  names: (event: StatementTrigger["event"]) => { trigger: string; fn: string },
+  delta: (rows: string, sign: 1 | -1) => string,
+  apply: (source: string) => string,
+): Promise<void> {
+  const triggers = [
+    ["insert", "referencing new table as new_rows", apply(delta("new_rows", 1))],
+    [
+      "update",
+      "referencing old table as old_rows new table as new_rows",
+      apply(`${delta("new_rows", 1)} union all ${delta("old_rows", -1)}`),
+    ],
+    ["delete", "referencing old table as old_rows", apply(delta("old_rows", -1))],
+  ] as const;
+  for (const [event, referencing, body] of triggers) {
+    await createStatementTrigger(db, { ...names(event), table, event, referencing, body });
+  }
+}
