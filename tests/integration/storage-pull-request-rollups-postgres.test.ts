@@ -129,9 +129,20 @@ async function rollupRows(db: Database | { kysely: Database["kysely"] }) {
     where (pull_requests, merged, closed, verdicts, green, rounds, input_tokens,
       cached_input_tokens, output_tokens) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)
     order by day, repo, task_repo`.execute(db.kysely);
-  const { rows: durations } = await sql`select * from pull_request_duration_rollups
-    where pull_requests <> 0 order by day, repo, task_repo, kind, bucket`.execute(db.kysely);
-  return { counts, durations };
+  const histogram = async (table: string, keys: string) =>
+    (
+      await sql`select * from ${sql.table(table)} where pull_requests <> 0
+        order by ${sql.raw(keys)}`.execute(db.kysely)
+    ).rows;
+  return {
+    counts,
+    durations: await histogram(
+      "pull_request_duration_rollups",
+      "day, repo, task_repo, kind, bucket",
+    ),
+    days: await histogram("pull_request_day_durations", "day, kind, bucket"),
+    repos: await histogram("pull_request_repo_durations", "repo, task_repo, kind, bucket"),
+  };
 }
 
 /**
@@ -230,7 +241,12 @@ describe("History's pull request figures from the PostgreSQL rollups", () => {
     db = await openTestPostgres();
     await insertPullRequests(db, generator(8), 60, 0);
     const snapshot = () =>
-      rowVersions(db!.kysely, ["pull_request_rollups", "pull_request_duration_rollups"]);
+      rowVersions(db!.kysely, [
+        "pull_request_rollups",
+        "pull_request_duration_rollups",
+        "pull_request_day_durations",
+        "pull_request_repo_durations",
+      ]);
     const before = await snapshot();
     await sql`update tasks set last_event_seq = last_event_seq + 1, phase = 'x'`.execute(db.kysely);
     await sql`update pull_requests set head_sha = 'b', automation_stopped = 'x'`.execute(db.kysely);

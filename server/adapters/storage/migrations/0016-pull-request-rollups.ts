@@ -15,7 +15,9 @@ import { createStatementTrigger } from "./statement-trigger.js";
  *   green), the rounds and the merged pull requests' task token sums.
  * - `pull_request_duration_rollups`: per the same key and kind (`click`: task created to
  *   pull request opened; `merge`: opened to merged, merged ones only), a histogram in
- *   migration 0014's log buckets (about 10.5 % wide) from which medians are interpolated.
+ *   migration 0014's log buckets (about 10.5 % wide) from which medians are interpolated;
+ *   `pull_request_day_durations` and `pull_request_repo_durations`, the same summed per
+ *   day and per repository, so the unfiltered figures read no more rows than they need.
  *
  * A task's delete cascades to its pull request only after the task row is gone, when
  * neither table's statement trigger can read the pair any more (both fire after the
@@ -89,16 +91,34 @@ export function pullRequestRollupsMigration(dialect: StorageDialect): Migration 
             cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
             output_tokens = r.output_tokens + excluded.output_tokens
           returning 1
-        )
-        insert into pull_request_duration_rollups as r (day, repo, task_repo, kind, bucket,
-          pull_requests)
-        select day, repo, task_repo, kind, bucket, sum(n) from (
+        ),
+        durations as (
           select day, repo, task_repo, 'click' as kind, click as bucket, n from delta
           union all
           select day, repo, task_repo, 'merge', merge, n from delta where merge is not null
-        ) durations
-        group by 1, 2, 3, 4, 5 having sum(n) <> 0 order by 1, 2, 3, 4, 5
-        on conflict (day, repo, task_repo, kind, bucket) do update set
+        ),
+        keyed as (
+          insert into pull_request_duration_rollups as r (day, repo, task_repo, kind, bucket,
+            pull_requests)
+          select day, repo, task_repo, kind, bucket, sum(n) from durations
+          group by 1, 2, 3, 4, 5 having sum(n) <> 0 order by 1, 2, 3, 4, 5
+          on conflict (day, repo, task_repo, kind, bucket) do update set
+            pull_requests = r.pull_requests + excluded.pull_requests
+          returning 1
+        ),
+        daily as (
+          insert into pull_request_day_durations as r (day, kind, bucket, pull_requests)
+          select day, kind, bucket, sum(n) from durations
+          group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
+          on conflict (day, kind, bucket) do update set
+            pull_requests = r.pull_requests + excluded.pull_requests
+          returning 1
+        )
+        insert into pull_request_repo_durations as r (repo, task_repo, kind, bucket,
+          pull_requests)
+        select repo, task_repo, kind, bucket, sum(n) from durations
+        group by 1, 2, 3, 4 having sum(n) <> 0 order by 1, 2, 3, 4
+        on conflict (repo, task_repo, kind, bucket) do update set
           pull_requests = r.pull_requests + excluded.pull_requests`;
 
       /** The rows of `rows` whose rolled-up columns differ from the same task in `other`. */
@@ -167,6 +187,26 @@ export function pullRequestRollupsMigration(dialect: StorageDialect): Migration 
           pull_requests bigint not null,
           primary key (day, repo, task_repo, kind, bucket)
         )`.execute(db);
+      // The same histograms summed over repositories, and over days: the unfiltered
+      // figures' days and every query's repositories read these, about 16,000 and 200 rows
+      // at a million tasks instead of summing 65,000 per request (80-130 ms).
+      await sql`
+        create table pull_request_day_durations (
+          day text not null,
+          kind text not null check (kind in ('click', 'merge')),
+          bucket integer not null,
+          pull_requests bigint not null,
+          primary key (day, kind, bucket)
+        )`.execute(db);
+      await sql`
+        create table pull_request_repo_durations (
+          repo text not null,
+          task_repo text not null,
+          kind text not null check (kind in ('click', 'merge')),
+          bucket integer not null,
+          pull_requests bigint not null,
+          primary key (repo, task_repo, kind, bucket)
+        )`.execute(db);
       // Milliseconds between two times as the exact query computes them: truncated to the
       // millisecond (as the SQLite path's Date.parse reads them), never negative.
       await sql`
@@ -214,6 +254,8 @@ export function pullRequestRollupsMigration(dialect: StorageDialect): Migration 
         await sql.raw(`drop function ${name}()`).execute(db);
       }
       await sql`drop function pull_request_ms(timestamptz, timestamptz)`.execute(db);
+      await db.schema.dropTable("pull_request_repo_durations").execute();
+      await db.schema.dropTable("pull_request_day_durations").execute();
       await db.schema.dropTable("pull_request_duration_rollups").execute();
       await db.schema.dropTable("pull_request_rollups").execute();
     },
