@@ -138,6 +138,10 @@ const FIXTURES: Record<string, (db: SqliteDatabase) => void> = {
   "0014-task-rollups": (db) => FIXTURES["0013-turn-checkpoints"]?.(db),
   // New tables only (slot requests live as long as their process): the rows of 0014.
   "0015-agent-slot-leases": (db) => FIXTURES["0014-task-rollups"]?.(db),
+  // PostgreSQL's pull request rollups only (nothing on SQLite): the rows of 0015.
+  "0016-pull-request-rollups": (db) => FIXTURES["0015-agent-slot-leases"]?.(db),
+  // PostgreSQL's per-day task rollups only (nothing on SQLite): the rows of 0016.
+  "0017-task-day-rollups": (db) => FIXTURES["0016-pull-request-rollups"]?.(db),
 };
 
 let dir: string;

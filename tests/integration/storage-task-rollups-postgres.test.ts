@@ -1,6 +1,4 @@
 import { sql } from "kysely";
-import pino from "pino";
-import { openPostgresDatabase } from "../../server/adapters/storage/index.js";
 import type { Database, TaskFilters } from "../../server/adapters/storage/index.js";
 import { rollupFilters } from "../../server/adapters/storage/postgres/postgres-task-rollups.js";
 import {
@@ -9,17 +7,7 @@ import {
   summarizeTasksExactly,
 } from "../../server/adapters/storage/postgres/postgres-task-stats.js";
 import { openTestPostgres } from "../support/postgres-database.js";
-
-/** A small seeded generator (mulberry32), so every run draws the same tasks. */
-function generator(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { afterMigrating, generator, rowVersions } from "../support/rollup-fixtures.js";
 
 const REPOS = ["acme/web", "acme/api", "acme/calc"];
 const PEOPLE = ["ann@x.test", "bob@x.test", "cy@x.test", "dee@x.test"];
@@ -138,31 +126,18 @@ describe("History's summary from the PostgreSQL rollups", () => {
   it("writes nothing to the rollups for updates that change no rolled-up field", async () => {
     db = await openTestPostgres();
     await insertTasks(db, generator(7), 50, 0);
-    // A row's xmin changes with every write to it, even one that stores the same values.
-    const snapshot = async () =>
-      (
-        await sql`select
-          (select string_agg(xmin::text || r::text, ',' order by r::text) from task_rollups r) as tasks,
-          (select string_agg(xmin::text || d::text, ',' order by d::text)
-            from task_duration_rollups d) as durations`.execute(db!.kysely)
-      ).rows;
+    const snapshot = () =>
+      rowVersions(db!.kysely, ["task_rollups", "task_duration_rollups", "task_day_rollups"]);
     const before = await snapshot();
     await sql`update tasks set last_event_seq = last_event_seq + 1, phase = 'x'`.execute(db.kysely);
     expect(await snapshot()).toEqual(before);
   });
 
   it("backfills the rows already there when the migration runs", async () => {
-    db = await openTestPostgres({ migrateTo: "0013-turn-checkpoints" });
+    const old = await openTestPostgres({ migrateTo: "0013-turn-checkpoints" });
+    db = old;
     await insertTasks(db, generator(99), 200, 0);
-    const upgraded = await openPostgresDatabase({
-      url: (db as Database & { url: string }).url,
-      logger: pino({ level: "silent" }),
-    });
-    try {
-      await expectRollupsAgree(upgraded);
-    } finally {
-      await upgraded.close();
-    }
+    await afterMigrating(old, expectRollupsAgree);
   });
 
   it("leaves a ticket or a time inside a day to the exact query", () => {

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Kysely, Migration } from "kysely";
 import type { StorageDialect } from "../database.js";
+import { createRollupTriggers } from "./statement-trigger.js";
 
 /**
  * History's summary from per-day rollups on PostgreSQL (issue #15: at a million tasks the
@@ -100,32 +101,13 @@ export function taskRollupsMigration(dialect: StorageDialect): Migration {
         select day, status, bucket, sum(n) from delta where bucket is not null
         group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
         on conflict (day, status, bucket) do update set tasks = r.tasks + excluded.tasks`;
-      const triggers = [
-        ["insert", "referencing new table as new_rows", apply(delta("new_rows", 1))],
-        [
-          "update",
-          "referencing old table as old_rows new table as new_rows",
-          apply(`${delta("new_rows", 1)} union all ${delta("old_rows", -1)}`),
-        ],
-        ["delete", "referencing old table as old_rows", apply(delta("old_rows", -1))],
-      ] as const;
-      for (const [event, referencing, body] of triggers) {
-        await sql
-          .raw(
-            `create function task_rollups_after_${event}() returns trigger language plpgsql as $$
-            begin
-              ${body};
-              return null;
-            end $$`,
-          )
-          .execute(db);
-        await sql
-          .raw(
-            `create trigger task_rollups_${event} after ${event} on tasks ${referencing}
-            for each statement execute function task_rollups_after_${event}()`,
-          )
-          .execute(db);
-      }
+      await createRollupTriggers(
+        db,
+        "tasks",
+        (event) => ({ trigger: `task_rollups_${event}`, fn: `task_rollups_after_${event}` }),
+        delta,
+        apply,
+      );
       // The rows already there, as one insert of every task would have counted them.
       await sql.raw(apply(delta("tasks", 1))).execute(db);
     },

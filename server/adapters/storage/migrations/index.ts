@@ -13,6 +13,8 @@ import { sessionLastSeenMigration } from "./0012-session-last-seen.js";
 import { turnCheckpointsMigration } from "./0013-turn-checkpoints.js";
 import { taskRollupsMigration } from "./0014-task-rollups.js";
 import { agentSlotLeasesMigration } from "./0015-agent-slot-leases.js";
+import { pullRequestRollupsMigration } from "./0016-pull-request-rollups.js";
+import { taskDayRollupsMigration } from "./0017-task-day-rollups.js";
 
 /**
  * Every migration, in order. Names sort in the order they run (kysely sorts by name), and
@@ -32,6 +34,8 @@ const MIGRATIONS: ReadonlyArray<{ name: string; create(dialect: StorageDialect):
   { name: "0013-turn-checkpoints", create: turnCheckpointsMigration },
   { name: "0014-task-rollups", create: taskRollupsMigration },
   { name: "0015-agent-slot-leases", create: agentSlotLeasesMigration },
+  { name: "0016-pull-request-rollups", create: pullRequestRollupsMigration },
+  { name: "0017-task-day-rollups", create: taskDayRollupsMigration },
 ];
 
 /** Names of all migrations, oldest first (tests build databases at each of them). */

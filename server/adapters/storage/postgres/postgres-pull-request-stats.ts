@@ -1,16 +1,37 @@
 import { sql } from "kysely";
-import type { Kysely, RawBuilder } from "kysely";
-import type { PullRequestFigures } from "../../../../shared/stats.js";
+import type { Kysely, RawBuilder, Transaction } from "kysely";
 import type { PullRequestStats } from "../database.js";
-import { pullRequestFigures } from "../pull-request-stats.js";
 import type { PullRequestTables } from "../pull-request-store.js";
 import type { StorageSchema } from "../schema.js";
 import { taskFilterCondition } from "../task-filters.js";
 import type { TaskFilters } from "../task-filters.js";
-import { num } from "../aggregate-number.js";
+import {
+  assemblePullRequestStats,
+  GROUPING_COLUMNS,
+  groupingSets,
+  WEEK_AND_MONTH,
+} from "./pull-request-groups.js";
+import type { GroupRow } from "./pull-request-groups.js";
+import {
+  pullRequestRollupsAnswer,
+  rolledUpCounts,
+  withRolledUpMedians,
+} from "./postgres-pull-request-rollups.js";
 
-/** Which grouping a row of the grouping sets belongs to. */
-type Grouping = "total" | "day" | "week" | "month" | "repo";
+/**
+ * Up to this many matching pull requests the figures are computed exactly over
+ * `pull_requests` rather than from the rollups, whose medians are only within one
+ * histogram bucket (≈ 10.5 %). At the bench's million tasks the exact query costs about
+ * 13 µs per pull request (5.2 s for 391,802), so 10,000 stay near 0.13 s: exact figures
+ * whenever they are cheap, which is every small installation and every test.
+ */
+export const EXACT_PULL_REQUEST_FIGURES_UP_TO = 10_000;
+
+/** Options of {@link summarizePostgresPullRequests}. */
+export interface PullRequestSummaryOptions {
+  /** Matching pull requests up to which the figures are exact (tests set 0). */
+  exactUpTo?: number;
+}
 
 /**
  * A stored time to the millisecond, as the SQLite path's `Date.parse` reads it: seeded
@@ -24,45 +45,31 @@ const msBetween = (from: RawBuilder<unknown>, to: RawBuilder<unknown>) =>
   sql`greatest(0, extract(epoch from (${msTime(to)} - ${msTime(from)})) * 1000)::float8`;
 
 /**
- * History's pull request figures computed by PostgreSQL: one scan grouped by
- * `GROUPING SETS` (total, day, ISO week, month, repository), so only the grouped rows
- * reach Node instead of every pull request (391,802 rows at a million tasks, bench
- * figure 11). `percentile_cont(0.5)` interpolates the middle two of an even count, like
- * the SQLite path's median. Keys are sorted here with `localeCompare`, as on SQLite,
- * because the database's collation may order repositories differently.
+ * History's pull request figures computed exactly over `pull_requests` joined to the
+ * matching tasks: one scan grouped by `GROUPING SETS` (total, day, ISO week, month,
+ * repository), so only the grouped rows reach Node. `percentile_cont(0.5)` interpolates
+ * the middle two of an even count, like the SQLite path's median. Exported so tests can
+ * hold the rollups to it.
  */
-export async function summarizePostgresPullRequests(
-  kysely: Kysely<StorageSchema>,
+export async function summarizePullRequestsExactly(
+  trx: Transaction<StorageSchema>,
   filters: TaskFilters,
 ): Promise<PullRequestStats> {
-  const matching = kysely
+  const matching = trx
     .selectFrom("tasks")
     .select(["id", "created_at", "input_tokens", "cached_input_tokens", "output_tokens"])
     .where((eb) => taskFilterCondition(eb, filters));
   const merged = sql`p.state = 'merged'`;
-  const query = sql<{
-    grouping: Grouping;
-    key: string | null;
-    opened: unknown;
-    merged: unknown;
-    closed: unknown;
-    verdicts: unknown;
-    green: unknown;
-    rounds: unknown;
-    click_to_pr: unknown;
-    pr_to_merge: unknown;
-    input: unknown;
-    cached: unknown;
-    output: unknown;
-  }>`
+  // The planner's cost at a million tasks passes jit_inline_above_cost: EXPLAIN ANALYZE
+  // spent 3.1 s of 5.2 s compiling (inlining, optimization) a query that runs once.
+  await sql`set local jit = off`.execute(trx);
+  const { rows } = await sql<GroupRow>`
     with r as (
       -- Each row's keys and durations once, not once per grouping set.
       select
         p.repo,
         left(p.opened_at, 10) as day,
-        -- A timestamp (not the session's time zone) so the Monday is the UTC one.
-        to_char(date_trunc('week', left(p.opened_at, 10)::timestamp), 'YYYY-MM-DD') as week,
-        left(p.opened_at, 7) as month,
+        ${WEEK_AND_MONTH(sql`left(p.opened_at, 10)`)},
         ${merged} as merged,
         p.state = 'closed' as closed,
         p.first_ci_green,
@@ -78,14 +85,7 @@ export async function summarizePostgresPullRequests(
       join (${matching}) t on t.id = p.task_id
     )
     select
-      case
-        when grouping(day) = 0 then 'day'
-        when grouping(week) = 0 then 'week'
-        when grouping(month) = 0 then 'month'
-        when grouping(repo) = 0 then 'repo'
-        else 'total'
-      end as grouping,
-      coalesce(day, week, month, repo) as key,
+      ${GROUPING_COLUMNS},
       count(*) as opened,
       count(*) filter (where merged) as merged,
       count(*) filter (where closed) as closed,
@@ -99,53 +99,33 @@ export async function summarizePostgresPullRequests(
       sum(cached) as cached,
       sum(output) as output
     from r
-    group by grouping sets ((), (day), (week), (month), (repo))
-  `;
-  const { rows } = await kysely.transaction().execute(async (trx) => {
-    // The planner's cost at a million tasks passes jit_inline_above_cost: EXPLAIN ANALYZE
-    // spent 3.1 s of 5.2 s compiling (inlining, optimization) a query that runs once.
-    await sql`set local jit = off`.execute(trx);
-    return query.execute(trx.withTables<PullRequestTables>());
-  });
+    group by ${groupingSets()}
+  `.execute(trx.withTables<PullRequestTables>());
+  return assemblePullRequestStats(rows);
+}
 
-  const groups: Record<Grouping, PullRequestFigures[]> = {
-    total: [],
-    day: [],
-    week: [],
-    month: [],
-    repo: [],
-  };
-  for (const row of rows) {
-    const opened = num(row.opened);
-    const mergedCount = num(row.merged);
-    const closed = num(row.closed);
-    const ended = mergedCount + closed;
-    const verdicts = num(row.verdicts);
-    groups[row.grouping].push({
-      key: row.grouping === "total" ? "total" : (row.key ?? ""),
-      opened,
-      merged: mergedCount,
-      closed,
-      mergeRate: ended === 0 ? null : mergedCount / ended,
-      medianClickToPrMs: row.click_to_pr === null ? null : Number(row.click_to_pr),
-      medianPrToMergeMs: row.pr_to_merge === null ? null : Number(row.pr_to_merge),
-      firstPushGreenRate: verdicts === 0 ? null : num(row.green) / verdicts,
-      roundsPerPr: opened === 0 ? null : num(row.rounds) / opened,
-      mergedUsage: {
-        inputTokens: num(row.input),
-        cachedInputTokens: num(row.cached),
-        outputTokens: num(row.output),
-      },
+/**
+ * History's pull request figures on PostgreSQL. With no filter or only a repository, and
+ * more matching pull requests than `exactUpTo`, from the rollups (migration 0016: exact
+ * counts and sums, medians within one histogram bucket); otherwise exactly over
+ * `pull_requests`. One repeatable-read transaction, so the rollups' total deciding
+ * between them and the figures read the same snapshot.
+ */
+export async function summarizePostgresPullRequests(
+  kysely: Kysely<StorageSchema>,
+  filters: TaskFilters,
+  options: PullRequestSummaryOptions = {},
+): Promise<PullRequestStats> {
+  const exactUpTo = options.exactUpTo ?? EXACT_PULL_REQUEST_FIGURES_UP_TO;
+  return kysely
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute(async (trx) => {
+      if (!pullRequestRollupsAnswer(filters)) return summarizePullRequestsExactly(trx, filters);
+      const counts = await rolledUpCounts(trx, filters);
+      const matching = Number(counts.find((row) => row.grouping === "total")?.opened ?? 0);
+      return matching > exactUpTo
+        ? withRolledUpMedians(trx, filters, counts)
+        : summarizePullRequestsExactly(trx, filters);
     });
-  }
-  const sorted = (figures: PullRequestFigures[]) =>
-    figures.sort((a, b) => a.key.localeCompare(b.key));
-  return {
-    // Grouping sets return the empty set's row even when no pull request matched.
-    total: groups.total[0] ?? pullRequestFigures("total", []),
-    days: sorted(groups.day),
-    weeks: sorted(groups.week),
-    months: sorted(groups.month),
-    repos: sorted(groups.repo),
-  };
 }
