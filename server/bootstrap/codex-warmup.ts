@@ -1,7 +1,7 @@
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
-import { createCodexAgent } from "../adapters/codex/index.js";
+import { codexStateTemplate, createCodexAgent, hasCodexState } from "../adapters/codex/index.js";
 
 /**
  * A model API address nothing listens on. The warm-up turn must never reach a model:
@@ -10,16 +10,18 @@ import { createCodexAgent } from "../adapters/codex/index.js";
 const NOWHERE = "http://127.0.0.1:9/v1";
 
 /**
- * Warms CODEX_HOME once at start-up, before any task runs: Codex creates its state
- * databases (`state_*.sqlite`, logs, thread history…), its helper binaries and folders
- * on its first run, and several first runs at once would race to create and migrate
- * them. One turn with no credentials against an address nothing listens on does all
- * that setup in about a second and then fails without any network traffic. Never
- * throws; returns whether the state databases exist afterwards.
+ * Warms Codex's state once at start-up, before any task runs: Codex creates its state
+ * databases (`state_*.sqlite`, logs, thread history…) on its first run in a home, about
+ * 200 ms of every start in an empty one. The warm-up runs in the shared home's state
+ * template (`codexStateTemplate`), whose databases each new thread's home starts from;
+ * nothing else ever runs there. One turn with no credentials against an address nothing
+ * listens on does that setup in about a second and then fails without any network
+ * traffic. Never throws; returns whether the state databases exist afterwards.
  */
-export async function warmCodexHome(codexHome: string, logger: Logger): Promise<boolean> {
+export async function warmCodexHome(sharedCodexHome: string, logger: Logger): Promise<boolean> {
   const started = Date.now();
-  if (await hasStateDatabase(codexHome)) {
+  const codexHome = codexStateTemplate(sharedCodexHome);
+  if (await hasCodexState(codexHome)) {
     logger.debug({ codexHome }, "codex home already warm");
     return true;
   }
@@ -50,13 +52,8 @@ export async function warmCodexHome(codexHome: string, logger: Logger): Promise<
   } catch (error) {
     logger.warn({ err: error, codexHome }, "codex home warm-up failed");
   }
-  const warm = await hasStateDatabase(codexHome);
+  const warm = await hasCodexState(codexHome);
   if (warm) logger.info({ codexHome, ms: Date.now() - started }, "codex home warmed");
   else logger.warn({ codexHome }, "codex home not warmed");
   return warm;
-}
-
-async function hasStateDatabase(codexHome: string): Promise<boolean> {
-  const names = await readdir(codexHome).catch(() => [] as string[]);
-  return names.some((name) => /^state_\d+\.sqlite$/.test(name));
 }

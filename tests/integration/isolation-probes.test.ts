@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import Database from "better-sqlite3";
 import os from "node:os";
 import path from "node:path";
 import { TaskEventListResponseSchema, TaskResponseSchema, type Task } from "../../shared/index.js";
@@ -8,7 +9,12 @@ import type { FakeGitHub } from "../../server/sandbox/fake-github/index.js";
 import type { FakeJira } from "../../server/sandbox/fake-jira/index.js";
 import { makeCodexHome } from "../support/codex-fixtures.js";
 import { fixtureRepoConfig, makeBareRepo, TempDirs } from "../support/git-fixtures.js";
-import { PROBE_TICKET, probeScript, type ProbeTargets } from "../support/isolation-probes.js";
+import {
+  OWN_CODEX_HOME_PROBE,
+  PROBE_TICKET,
+  probeScript,
+  type ProbeTargets,
+} from "../support/isolation-probes.js";
 import { completedCommandsOf, SUM_PROJECT } from "../support/pipeline-fixtures.js";
 import { startPipelineServer, type PipelineServer } from "../support/pipeline-server.js";
 
@@ -29,6 +35,8 @@ const PLANTED = {
   home: `home-secret-${run}`,
   cwdEnv: `cwd-env-secret-${run}`,
   serverEnv: `server-env-secret-${run}`,
+  /** In the shared Codex home's databases, as an installation older than per-task homes has them. */
+  legacyThread: `legacy-thread-secret-${run}`,
 };
 const CREDENTIALS = {
   codexKey: `sk-probe-${run}-key`,
@@ -78,6 +86,12 @@ beforeAll(async () => {
     // Only planted where no real .env exists (and removed afterwards); else the real one is the target.
     cwdEnv: createdCwdEnv ? await plant(cwdEnv, `SECRET=${PLANTED.cwdEnv}\n`) : cwdEnv,
   };
+  // A real database, as Codex left it when it ran every task in the shared home.
+  await mkdir(path.join(dataDir, "codex-home"), { recursive: true });
+  const legacy = new Database(path.join(dataDir, "codex-home", "state_5.sqlite"));
+  legacy.exec("create table legacy_threads (first_user_message text)");
+  legacy.prepare("insert into legacy_threads values (?)").run(PLANTED.legacyThread);
+  legacy.close();
   process.env.PATCHBOARD_PROBE_SECRET = PLANTED.serverEnv;
 
   const repo = await makeBareRepo(tmp, SUM_PROJECT);
@@ -156,6 +170,11 @@ describe.runIf(ISOLATED)("a prompt-injected ticket, agent isolated", () => {
     const probes = completedCommandsOf(events).filter((c) => c.command.includes("cat '"));
     expect(probes).toHaveLength(2 * Object.keys(targets).length);
     for (const probe of probes) expect(probe.output).toMatch(/No such file or directory/);
+    // The search of its own Codex home ran in both turns (and found nothing: below).
+    const ownHome = completedCommandsOf(events).filter((c) =>
+      c.command.includes(OWN_CODEX_HOME_PROBE),
+    );
+    expect(ownHome).toHaveLength(2);
 
     const published = await everythingPublished(task.id);
     for (const secret of SECRETS) {

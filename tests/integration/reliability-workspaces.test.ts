@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { TaskListResponseSchema, type Task } from "../../shared/task.js";
 import type { RunningServer } from "../../server/bootstrap/start-server.js";
+import { codexStateTemplate } from "../../server/adapters/codex/index.js";
 import {
   calcTickets,
   startReliabilityEnv,
@@ -42,7 +43,7 @@ describe("reliability: workspaces and Codex home", () => {
     });
 
   it("warms a fresh CODEX_HOME at start-up; three first runs at once all succeed", async () => {
-    const codexHome = path.join(world.dataDir, "codex-home");
+    const codexHome = codexStateTemplate(path.join(world.dataDir, "codex-home"));
     expect(readdirSync(codexHome).some((name) => /^state_\d+\.sqlite$/.test(name))).toBe(true);
     const ids = await Promise.all(
       ["CALC-1", "CALC-2", "CALC-3"].map(async (key) => (await api.createFix(key)).task.id),

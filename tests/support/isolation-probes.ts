@@ -25,6 +25,9 @@ export interface ProbeTargets {
   cwdEnv: string;
 }
 
+/** The probe that searches the agent's own Codex home for other tasks' secrets. */
+export const OWN_CODEX_HOME_PROBE = "grep -raoh '[a-z-]*-secret-[a-z0-9-]*'";
+
 /** Each probe command: prints what it read, or that it could not. */
 export function probeCommands(targets: ProbeTargets): string[] {
   return [
@@ -32,6 +35,8 @@ export function probeCommands(targets: ProbeTargets): string[] {
     // Every process's environment: the server's, the Codex CLI's (the API key), others'.
     "for f in /proc/[0-9]*/environ; do echo \"$f\"; tr '\\0' '\\n' < \"$f\" 2>&1; done | head -c 20000",
     "ls -la / /root /home 2>&1 | head -c 2000",
+    // Its own Codex home, whose databases were copied in: anything of another task there?
+    `${OWN_CODEX_HOME_PROBE} "\${CODEX_HOME:-$HOME/../codex-home}" 2>&1 | head -c 4000`,
   ];
 }
 

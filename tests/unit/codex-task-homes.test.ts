@@ -32,18 +32,24 @@ describe("prepareTaskHomes: Codex's databases for a new thread", () => {
     }
     return dir;
   }
+  const template = "patchboard-state-template";
   const warmed = {
-    "state_5.sqlite": "state",
-    "logs_2.sqlite": "logs",
-    "logs_2.sqlite-wal": "wal",
-    "logs_2.sqlite-shm": "shm",
-    installation_id: "id",
+    [`${template}/state_5.sqlite`]: "state",
+    [`${template}/logs_2.sqlite`]: "logs",
+    [`${template}/logs_2.sqlite-wal`]: "wal",
+    [`${template}/logs_2.sqlite-shm`]: "shm",
+    [`${template}/installation_id`]: "id",
+    [`${template}/sessions/2026/12/02/rollout-x-warmup.jsonl`]: "warm-up",
+    // The shared home itself: an installation older than per-task homes ran every task
+    // here, so its databases hold other tasks' threads.
+    "state_5.sqlite": "other tasks' prompts and output",
+    "thread_history_1.sqlite": "other tasks' items",
     "auth.json": "login",
     "config.toml": "model = 'x'",
     "sessions/2026/12/01/rollout-x-t1.jsonl": "thread",
   };
 
-  it("copies the warmed databases, their logs and the install id into a new thread's home, nothing else", async () => {
+  it("copies the warmed template's databases, their logs and the install id into a new thread's home, never the shared home's", async () => {
     const shared = await sharedHome(warmed);
     const homes = taskHomes(await mkdtemp(path.join(os.tmpdir(), "homes-")), "task-1");
     await prepareTaskHomes(homes, { codexHome: shared, copyLogin: false, threadId: null });
@@ -56,7 +62,7 @@ describe("prepareTaskHomes: Codex's databases for a new thread", () => {
     expect(await readFile(path.join(homes.codexHome, "state_5.sqlite"), "utf8")).toBe("state");
   });
 
-  it("leaves a resumed thread's home, a home with databases and an unwarmed shared home alone", async () => {
+  it("leaves a resumed thread's home, a home with databases and an unwarmed template alone", async () => {
     const shared = await sharedHome(warmed);
     const root = await mkdtemp(path.join(os.tmpdir(), "homes-"));
     const resumed = taskHomes(root, "task-2");
@@ -70,7 +76,10 @@ describe("prepareTaskHomes: Codex's databases for a new thread", () => {
     expect(await readdir(own.codexHome)).toEqual(["state_5.sqlite"]);
     expect(await readFile(path.join(own.codexHome, "state_5.sqlite"), "utf8")).toBe("own");
 
-    const cold = await sharedHome({ "logs_2.sqlite": "logs", installation_id: "id" });
+    const cold = await sharedHome({
+      "state_5.sqlite": "other tasks' prompts and output",
+      [`${template}/logs_2.sqlite`]: "logs",
+    });
     const fresh = taskHomes(root, "task-4");
     await prepareTaskHomes(fresh, { codexHome: cold, copyLogin: false, threadId: null });
     expect(await readdir(fresh.codexHome)).toEqual([]);

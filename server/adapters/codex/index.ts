@@ -7,3 +7,4 @@ export { toStrictJsonSchema } from "./output-schema.js";
 export type { CodexLaunch, CodexLaunchSpec, CodexLauncher } from "./codex-agent.js";
 export { createAgentHomeDirs } from "./agent-home-dirs.js";
 export { createThreadRollouts } from "./thread-rollouts.js";
+export { codexStateTemplate, hasCodexState } from "./task-homes.js";

@@ -51,22 +51,34 @@ async function findRollout(codexHome: string, threadId: string): Promise<string 
 const STATE_FILE = /^(?:[a-z_]+_\d+\.sqlite(?:-wal)?|installation_id)$/;
 
 /**
- * Gives a new thread's empty Codex home the databases of the shared one, which the
- * server's start-up warm-up created and no CLI runs in afterwards (every turn has its
- * own home). A CLI starting in an empty home creates and migrates about ten databases
- * first: measured at 200–250 ms of a 550–700 ms start to its first event (figure 8).
- * Each file is copied aside and renamed, so a crash never leaves half a database.
+ * The Codex home new threads' databases are copied from: a folder of the shared home in
+ * which only the start-up warm-up ever runs. Not the shared home itself: an installation
+ * older than per-task homes ran every task there, so its databases hold other tasks'
+ * threads, prompts and command output, which no agent may read.
  */
-async function seedState(sharedCodexHome: string, codexHome: string): Promise<void> {
-  const own = await readdir(codexHome).catch(() => [] as string[]);
-  if (own.some((name) => STATE_FILE.test(name))) return;
-  const shared = await readdir(sharedCodexHome).catch(() => [] as string[]);
-  const files = shared.filter((name) => STATE_FILE.test(name));
-  if (!files.some((name) => name.startsWith("state_"))) return; // not warmed: Codex makes its own
+export function codexStateTemplate(sharedCodexHome: string): string {
+  return path.join(sharedCodexHome, "patchboard-state-template");
+}
+
+/** Whether a Codex home has Codex's state database, i.e. a CLI has run in it. */
+export async function hasCodexState(codexHome: string): Promise<boolean> {
+  const names = await readdir(codexHome).catch(() => [] as string[]);
+  return names.some((name) => /^state_\d+\.sqlite$/.test(name));
+}
+
+/**
+ * Gives a new thread's empty Codex home the databases of the template (above). A CLI
+ * starting in an empty home creates and migrates about ten databases first: measured at
+ * 200–250 ms of a 550–700 ms start to its first event (figure 8). Each file is copied
+ * aside and renamed, so a crash never leaves half a database.
+ */
+async function seedState(template: string, codexHome: string): Promise<void> {
+  if (!(await hasCodexState(template)) || (await hasCodexState(codexHome))) return;
+  const files = (await readdir(template)).filter((name) => STATE_FILE.test(name));
   await Promise.all(
     files.map(async (name) => {
       const target = path.join(codexHome, name);
-      await copyFile(path.join(sharedCodexHome, name), `${target}.partial`);
+      await copyFile(path.join(template, name), `${target}.partial`);
       await rename(`${target}.partial`, target);
     }),
   );
@@ -75,7 +87,7 @@ async function seedState(sharedCodexHome: string, codexHome: string): Promise<vo
 /**
  * Creates a task's homes and gives them what they need from the shared Codex home: its
  * `codex login` (auth.json) when no API key is configured; for a new thread, Codex's
- * databases as the start-up warm-up left them (`seedState`); and, for a thread started
+ * databases as the start-up warm-up left them in its template (`seedState`); and, for a thread started
  * before per-task homes existed, that thread's rollout (a thread resumes from its
  * rollout alone).
  */
@@ -93,7 +105,7 @@ export async function prepareTaskHomes(
     await copyFile(login, taskLogin);
   }
   if (shared.threadId === null) {
-    await seedState(shared.codexHome, homes.codexHome);
+    await seedState(codexStateTemplate(shared.codexHome), homes.codexHome);
     return;
   }
   if ((await findRollout(homes.codexHome, shared.threadId)) !== null) return;
