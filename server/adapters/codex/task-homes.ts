@@ -60,10 +60,12 @@ export function codexStateTemplate(sharedCodexHome: string): string {
   return path.join(sharedCodexHome, "patchboard-state-template");
 }
 
+const STATE_DATABASE = /^state_\d+\.sqlite$/;
+
 /** Whether a Codex home has Codex's state database, i.e. a CLI has run in it. */
 export async function hasCodexState(codexHome: string): Promise<boolean> {
   const names = await readdir(codexHome).catch(() => [] as string[]);
-  return names.some((name) => /^state_\d+\.sqlite$/.test(name));
+  return names.some((name) => STATE_DATABASE.test(name));
 }
 
 /**
@@ -73,8 +75,11 @@ export async function hasCodexState(codexHome: string): Promise<boolean> {
  * aside and renamed, so a crash never leaves half a database.
  */
 async function seedState(template: string, codexHome: string): Promise<void> {
-  if (!(await hasCodexState(template)) || (await hasCodexState(codexHome))) return;
-  const files = (await readdir(template)).filter((name) => STATE_FILE.test(name));
+  const files = (await readdir(template).catch(() => [] as string[])).filter((name) =>
+    STATE_FILE.test(name),
+  );
+  const warmed = files.some((name) => STATE_DATABASE.test(name));
+  if (!warmed || (await hasCodexState(codexHome))) return;
   await Promise.all(
     files.map(async (name) => {
       const target = path.join(codexHome, name);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { codexVendorDir } from "./find-bwrap.js";
 import { lsbReleaseShimArgs } from "./lsb-release-shim.js";
 import { namespaceArgs } from "./namespace-args.js";
+import { shellQuote } from "./shell-quote.js";
 
 /** Options of {@link createCodexNamespaceLauncher}. */
 export interface CodexNamespaceLauncherOptions {
@@ -25,10 +26,6 @@ export interface CodexNamespaceLaunch {
   pathDirs: string[];
 }
 
-function shellQuote(arg: string): string {
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * Runs the Codex CLI itself inside a bubblewrap namespace: a small launcher script per
  * task, given to the SDK as the CLI's path, that `exec`s bubblewrap with the real CLI.
@@ -44,13 +41,15 @@ export function createCodexNamespaceLauncher(
   const vendorDir = options.vendorDir ?? codexVendorDir();
   if (vendorDir === null) throw new Error("The native Codex package was not found");
   const codexBinary = path.join(vendorDir, "bin", "codex");
+  // Once per launcher, not per turn: it reads os-release and writes the copy.
+  const lsbRelease = lsbReleaseShimArgs();
   return async (spec) => {
     const args = namespaceArgs({
       mounts: { workdir: spec.workdir, writable: spec.writable, readOnly: [vendorDir] },
       network: true,
       cwd: spec.workdir,
     });
-    const bwrap = [options.bwrapPath, ...args, ...lsbReleaseShimArgs()].map(shellQuote).join(" ");
+    const bwrap = [options.bwrapPath, ...args, ...lsbRelease].map(shellQuote).join(" ");
     const codex = shellQuote(codexBinary);
     const script = [
       "#!/bin/sh",

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { shellQuote } from "./shell-quote.js";
 
 /**
  * A fast `lsb_release` for the Codex CLI's namespace.
@@ -61,10 +62,6 @@ export function lsbReleaseFrom(osRelease: Record<string, string>): LsbRelease {
     release: orNa(osRelease.VERSION_ID),
     codename: orNa(osRelease.VERSION_CODENAME),
   };
-}
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The shim: Debian's options and output format, answers fixed, no process started. */
