@@ -41,7 +41,9 @@ describe("sandbox scenarios", () => {
     for (const [i, scenario] of fixable.entries()) {
       const task = tasks[i];
       const complete = scenario.ticketKey !== INCOMPLETE;
-      expect(task, scenario.ticketKey).toMatchObject({
+      // A failed task's error in the message: a red run then says why.
+      const why = task?.error ? `${scenario.ticketKey}: ${JSON.stringify(task.error)}` : undefined;
+      expect(task, why ?? scenario.ticketKey).toMatchObject({
         ticketKey: scenario.ticketKey,
         status: "completed",
         outcome: "pr_opened",
